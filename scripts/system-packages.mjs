@@ -1,0 +1,44 @@
+// Makes sure the Debian packages the demo and the tests use are installed. As root it runs
+// `apt-get update && apt-get install -y …` for what is missing; otherwise it names them.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+/** binary that proves the package is there → Debian package */
+export const testPackages = {
+  '/usr/sbin/dovecot': 'dovecot-imapd',
+  '/usr/bin/doveadm': 'dovecot-core',
+  '/usr/bin/openssl': 'openssl',
+  '/usr/bin/chromium': 'chromium',
+  '/usr/bin/w3m': 'w3m',
+  '/usr/bin/bwrap': 'bubblewrap',
+  '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf': 'fonts-dejavu-core',
+};
+
+export const demoPackages = {
+  '/usr/sbin/dovecot': 'dovecot-imapd',
+  '/usr/bin/doveadm': 'dovecot-core',
+};
+
+export function ensurePackages(wanted) {
+  const missing = [...new Set(Object.entries(wanted).filter(([bin]) => !existsSync(bin)).map(([, pkg]) => pkg))];
+  if (missing.length === 0) return;
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot) {
+    console.error(
+      `AlphaMail needs these Debian packages: ${missing.join(' ')}\n` +
+        `Install them as root:  apt-get update && apt-get install -y ${missing.join(' ')}`,
+    );
+    process.exit(2);
+  }
+  console.log(`installing Debian packages: ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  const r = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+    stdio: 'inherit',
+    env,
+  });
+  if (r.status !== 0) {
+    console.error(`apt-get install failed for: ${missing.join(' ')}`);
+    process.exit(2);
+  }
+}

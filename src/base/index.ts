@@ -1,0 +1,5 @@
+// Public entry of base/: errors, logger, HTML brands, deadlines. Imports nothing of ours.
+export * from './errors.js';
+export * from './logger.js';
+export * from './html.js';
+export * from './deadline.js';

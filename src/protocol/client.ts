@@ -1,0 +1,132 @@
+// Owns the typed RPC client the web tier uses. Validates every reply against the schema.
+// Must not retry state-changing calls on its own: the caller decides.
+import http from 'node:http';
+import type { Readable } from 'node:stream';
+import { AlphaMailError } from '../base/index.js';
+import {
+  methods,
+  streams,
+  streamMeta,
+  type MethodName,
+  type Params,
+  type Result,
+  type StreamMeta,
+  type StreamName,
+  type StreamParams,
+} from './schemas.js';
+import {
+  fromWireError,
+  rpcPathPrefix,
+  secretHeader,
+  streamMetaHeader,
+  streamPathPrefix,
+  eventsPath,
+  type RpcEndpoint,
+} from './wire.js';
+
+/** Budget for one RPC call, covering connect, the webcache's IMAP work and the reply. */
+export const defaultCallTimeoutMs = 30_000;
+/** Replies larger than this are refused: a page's worth of data is far smaller. */
+export const maxReplyBytes = 64 * 1024 * 1024;
+
+export interface WebcacheClient {
+  call<M extends MethodName>(method: M, params: Params<M>, timeoutMs?: number): Promise<Result<M>>;
+  openStream<S extends StreamName>(
+    name: S,
+    params: StreamParams<S>,
+  ): Promise<{ meta: StreamMeta; body: Readable }>;
+  /** Server-sent events of one session (new mail and the like), as a raw readable. */
+  openEvents(session: string): Promise<Readable>;
+}
+
+function requestOptions(endpoint: RpcEndpoint, path: string): http.RequestOptions {
+  const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json' };
+  if (endpoint.kind === 'unix') {
+    return { socketPath: endpoint.socketPath, path, method: 'POST', headers };
+  }
+  headers[secretHeader] = endpoint.secret;
+  return { host: endpoint.host, port: endpoint.port, path, method: 'POST', headers };
+}
+
+function post(
+  endpoint: RpcEndpoint,
+  path: string,
+  body: unknown,
+  timeoutMs: number,
+): Promise<http.IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(requestOptions(endpoint, path), resolve);
+    req.setTimeout(timeoutMs, () => {
+      req.destroy(new AlphaMailError('AM_TIMEOUT', `webcache did not answer ${path} in time`));
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (err instanceof AlphaMailError) return reject(err);
+      reject(new AlphaMailError('AM_WEBCACHE_DOWN', `webcache unreachable: ${err.code ?? err.message}`));
+    });
+    req.end(JSON.stringify(body));
+  });
+}
+
+async function readJson(res: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxReplyBytes) {
+      res.destroy();
+      throw new AlphaMailError('AM_INTERNAL', 'webcache reply too large');
+    }
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    throw new AlphaMailError('AM_INTERNAL', 'webcache reply is not JSON');
+  }
+}
+
+export function createWebcacheClient(endpoint: RpcEndpoint): WebcacheClient {
+  return {
+    async call(method, params, timeoutMs = defaultCallTimeoutMs) {
+      const spec = methods[method];
+      const res = await post(endpoint, rpcPathPrefix + method, spec.params.parse(params), timeoutMs);
+      const body = await readJson(res);
+      if (res.statusCode !== 200) throw fromWireError(body);
+      const parsed = spec.result.safeParse(body);
+      if (!parsed.success) {
+        throw new AlphaMailError('AM_INTERNAL', `webcache reply to ${method} broke the contract`, {
+          issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`),
+        });
+      }
+      return parsed.data as Result<typeof method>;
+    },
+
+    async openStream(name, params) {
+      const res = await post(
+        endpoint,
+        streamPathPrefix + name,
+        streams[name].params.parse(params),
+        defaultCallTimeoutMs,
+      );
+      if (res.statusCode !== 200) throw fromWireError(await readJson(res));
+      const raw = res.headers[streamMetaHeader];
+      const meta = streamMeta.safeParse(
+        typeof raw === 'string' ? (JSON.parse(decodeURIComponent(raw)) as unknown) : null,
+      );
+      if (!meta.success) {
+        res.destroy();
+        throw new AlphaMailError('AM_INTERNAL', 'stream without valid metadata');
+      }
+      // Once the body flows, the per-call timeout no longer applies: big downloads take time.
+      res.socket.setTimeout(0);
+      return { meta: meta.data, body: res };
+    },
+
+    async openEvents(session) {
+      const res = await post(endpoint, eventsPath, { session }, defaultCallTimeoutMs);
+      if (res.statusCode !== 200) throw fromWireError(await readJson(res));
+      res.socket.setTimeout(0);
+      return res;
+    },
+  };
+}

@@ -1,0 +1,167 @@
+// Owns the server side of the RPC framing: routes POST /rpc/<method> and /stream/<name> to
+// handlers, validates params with the same schemas as the client, writes {code,message} errors.
+// Must not know what a handler does: the webcache supplies them (one module per method).
+import http from 'node:http';
+import { z } from 'zod';
+import { timingSafeEqual } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AlphaMailError, type Logger } from '../base/index.js';
+import {
+  methods,
+  streams,
+  sessionKey,
+  type MethodName,
+  type Params,
+  type Result,
+  type StreamMeta,
+  type StreamName,
+  type StreamParams,
+} from './schemas.js';
+import {
+  eventsPath,
+  rpcPathPrefix,
+  secretHeader,
+  streamMetaHeader,
+  streamPathPrefix,
+  toWireError,
+  type RpcEndpoint,
+} from './wire.js';
+
+/** Request bodies are small JSON objects; anything bigger is refused before parsing. */
+export const maxRequestBytes = 1024 * 1024;
+
+/** One handler per method: the compiler proves none is missing. */
+export type MethodHandlers = { [M in MethodName]: (params: Params<M>) => Promise<Result<M>> };
+export type StreamHandlers = {
+  [S in StreamName]: (params: StreamParams<S>) => Promise<{ meta: StreamMeta; body: Readable }>;
+};
+/** Called for GET-like event subscriptions; writes SSE lines until `signal` aborts. */
+export type EventsHandler = (
+  session: string,
+  send: (event: string, data: unknown) => void,
+  signal: AbortSignal,
+) => Promise<void>;
+
+export interface RpcServerOptions {
+  endpoint: RpcEndpoint;
+  handlers: MethodHandlers;
+  streamHandlers: StreamHandlers;
+  events: EventsHandler;
+  logger: Logger;
+}
+
+async function readBody(req: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxRequestBytes) throw new AlphaMailError('AM_BAD_REQUEST', 'request too large');
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    throw new AlphaMailError('AM_BAD_REQUEST', 'request body is not JSON');
+  }
+}
+
+function sendError(res: http.ServerResponse, err: unknown): void {
+  const wire = toWireError(err);
+  const status = err instanceof AlphaMailError ? err.status : 500;
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(wire));
+}
+
+function isAuthorised(endpoint: RpcEndpoint, req: http.IncomingMessage): boolean {
+  if (endpoint.kind === 'unix') return true;
+  const given = req.headers[secretHeader];
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(endpoint.secret);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function parseParams(schema: z.ZodType, body: unknown): unknown {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new AlphaMailError('AM_BAD_REQUEST', 'invalid parameters', {
+      issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`),
+    });
+  }
+  return parsed.data;
+}
+
+export function createRpcServer(options: RpcServerOptions): http.Server {
+  const { endpoint, handlers, streamHandlers, events, logger } = options;
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (req.method !== 'POST') throw new AlphaMailError('AM_NOT_FOUND', 'POST only');
+    if (!isAuthorised(endpoint, req)) throw new AlphaMailError('AM_AUTH_REQUIRED', 'bad secret');
+    const url = req.url ?? '';
+    const body = await readBody(req);
+
+    if (url.startsWith(rpcPathPrefix)) {
+      const name = url.slice(rpcPathPrefix.length);
+      if (!Object.hasOwn(methods, name)) throw new AlphaMailError('AM_NOT_FOUND', `no method ${name}`);
+      const method = name as MethodName;
+      const params = parseParams(methods[method].params, body);
+      const handler = handlers[method] as (p: unknown) => Promise<unknown>;
+      const result = await handler(params);
+      // Validate our own reply too: a broken contract is caught where it is made.
+      const checked = methods[method].result.parse(result);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(checked));
+      return;
+    }
+
+    if (url.startsWith(streamPathPrefix)) {
+      const name = url.slice(streamPathPrefix.length);
+      if (!Object.hasOwn(streams, name)) throw new AlphaMailError('AM_NOT_FOUND', `no stream ${name}`);
+      const stream = name as StreamName;
+      const params = parseParams(streams[stream].params, body);
+      const handler = streamHandlers[stream] as (
+        p: unknown,
+      ) => Promise<{ meta: StreamMeta; body: Readable }>;
+      const { meta, body: data } = await handler(params);
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        [streamMetaHeader]: encodeURIComponent(JSON.stringify(meta)),
+      });
+      await pipeline(data, res);
+      return;
+    }
+
+    if (url === eventsPath) {
+      const { session } = parseParams(eventsParams, body) as { session: string };
+      const controller = new AbortController();
+      res.on('close', () => controller.abort());
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+      res.write(': connected\n\n');
+      await events(
+        session,
+        (event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
+        controller.signal,
+      );
+      res.end();
+      return;
+    }
+
+    throw new AlphaMailError('AM_NOT_FOUND', 'no such path');
+  }
+
+  return http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!(err instanceof AlphaMailError) || err.code === 'AM_INTERNAL') {
+        logger.error({ err, url: req.url }, 'rpc handler failed');
+      }
+      sendError(res, err);
+    });
+  });
+}
+
+const eventsParams = z.object({ session: sessionKey });

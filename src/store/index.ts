@@ -1,0 +1,2 @@
+// Public entry of store/: SQLite open, pragmas, numbered migrations.
+export * from './sqlite.js';
