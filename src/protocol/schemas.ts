@@ -144,6 +144,18 @@ export const methods = {
     }),
     result: messageDetail,
   },
+  /** What a session's cache holds; used by tests, the benchmark and metrics. */
+  sessionStats: {
+    params: z.object(withSession),
+    result: z.object({
+      selectedFolder: z.string().nullable(),
+      indexedFolders: z.number().int().min(0),
+      indexedMessages: z.number().int().min(0),
+      /** Messages of indexed folders whose snippet is not fetched yet. */
+      snippetsPending: z.number().int().min(0),
+      isConnected: z.boolean(),
+    }),
+  },
 } as const;
 
 export type MethodName = keyof typeof methods;
