@@ -20,7 +20,13 @@ export const demoPackages = {
 };
 
 export function ensurePackages(wanted) {
-  const missing = [...new Set(Object.entries(wanted).filter(([bin]) => !existsSync(bin)).map(([, pkg]) => pkg))];
+  const missing = [
+    ...new Set(
+      Object.entries(wanted)
+        .filter(([bin]) => !existsSync(bin))
+        .map(([, pkg]) => pkg),
+    ),
+  ];
   if (missing.length === 0) return;
   const isRoot = process.getuid?.() === 0;
   if (!isRoot) {

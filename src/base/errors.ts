@@ -70,7 +70,8 @@ export const errorCatalogue = {
   AM_TIMEOUT: {
     status: 504,
     userMessage: 'The mail service took too long to answer. Please try again.',
-    adminAction: 'Check the IMAP server load and the webcache log for the operation that timed out.',
+    adminAction:
+      'Check the IMAP server load and the webcache log for the operation that timed out.',
   },
   AM_BAD_REQUEST: {
     status: 400,

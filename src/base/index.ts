@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './logger.js';
 export * from './html.js';
 export * from './deadline.js';
+export * from './errors-doc.js';

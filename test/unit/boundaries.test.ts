@@ -20,7 +20,19 @@ const allowed: Record<string, readonly string[]> = {
   webcache: ['base', 'config', 'mailbox', 'protocol', 'mime', 'store', 'viewers', 'shares'],
   web: ['base', 'config', 'protocol', 'store', 'mime'],
   ops: ['base', 'config', 'mailbox', 'protocol', 'shares', 'store'],
-  cli: ['base', 'config', 'mailbox', 'protocol', 'mime', 'store', 'viewers', 'shares', 'webcache', 'web', 'ops'],
+  cli: [
+    'base',
+    'config',
+    'mailbox',
+    'protocol',
+    'mime',
+    'store',
+    'viewers',
+    'shares',
+    'webcache',
+    'web',
+    'ops',
+  ],
 };
 
 function sourceFiles(dir: string): string[] {
@@ -33,7 +45,8 @@ function sourceFiles(dir: string): string[] {
   return out;
 }
 
-const importPattern = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const importPattern =
+  /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 test('every import under src/ respects the layer table', () => {
   const problems: string[] = [];
