@@ -1,0 +1,122 @@
+// Starts AlphaMail for end-to-end tests the way an operator does: a config file in a temp dir,
+// `alphamail webcache` and `alphamail web` as separate processes of the built CLI.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderConfigFile } from '../../src/config/index.js';
+
+const cliMain = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+/** How long a process may take to become ready before the test fails. */
+export const startupBudgetMs = 20_000;
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface AlphaMailProcesses {
+  url: string;
+  dataDir: string;
+  configPath: string;
+  /** Lines both processes wrote to stdout/stderr (for asserting on logs). */
+  logs: string[];
+  killWebcache(signal?: NodeJS.Signals): Promise<void>;
+  startWebcache(): Promise<void>;
+  webcacheProcess(): ChildProcess | null;
+  stop(): Promise<void>;
+}
+
+function waitForExit(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + startupBudgetMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not become ready in ${startupBudgetMs} ms`);
+}
+
+export async function startAlphaMail(opts: {
+  imapServers: string;
+  extraConfig?: Record<string, string>;
+}): Promise<AlphaMailProcesses> {
+  const dir = mkdtempSync(join(tmpdir(), 'alphamail-e2e-'));
+  const dataDir = join(dir, 'data');
+  mkdirSync(dataDir);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const configPath = join(dir, 'alphamail_config');
+  writeFileSync(
+    configPath,
+    renderConfigFile({
+      web_listen: `127.0.0.1:${port}`,
+      public_url: url,
+      data_dir: dataDir,
+      imap_servers: opts.imapServers,
+      log_level: 'info',
+      ...opts.extraConfig,
+    }),
+  );
+  const logs: string[] = [];
+  const spawnRole = (role: 'web' | 'webcache'): ChildProcess => {
+    const child = spawn(process.execPath, [cliMain, role, '--config', configPath], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const collect = (chunk: Buffer): void => {
+      for (const line of chunk.toString('utf8').split('\n')) if (line) logs.push(`${role}: ${line}`);
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    return child;
+  };
+
+  let webcache: ChildProcess | null = null;
+  const startWebcache = async (): Promise<void> => {
+    const before = logs.length;
+    webcache = spawnRole('webcache');
+    await waitFor('webcache', () =>
+      Promise.resolve(logs.slice(before).some((l) => l.includes('webcache ready'))),
+    );
+  };
+  await startWebcache();
+  const web = spawnRole('web');
+  await waitFor('web', async () => (await fetch(`${url}/login`)).status === 200);
+
+  return {
+    url,
+    dataDir,
+    configPath,
+    logs,
+    startWebcache,
+    webcacheProcess: () => webcache,
+    async killWebcache(signal: NodeJS.Signals = 'SIGKILL') {
+      const current = webcache;
+      if (!current) return;
+      current.kill(signal);
+      await waitForExit(current);
+      webcache = null;
+    },
+    async stop() {
+      const current = webcache;
+      web.kill('SIGTERM');
+      current?.kill('SIGTERM');
+      await Promise.all([waitForExit(web), current ? waitForExit(current) : Promise.resolve()]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
