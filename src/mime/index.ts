@@ -1,0 +1,10 @@
+// Public entry of mime/: decoding, headers, snippets, file names, the HTML sanitiser and the
+// plain-text linkifier. Pure: nothing here touches the network or the disk.
+export { decodeBodyPart, decodeCharset, decodeTransferEncoding, isKnownCharset } from './decode.js';
+export { decodeHeaderWords, parseMessageHeaders } from './headers.js';
+export type { Address, MessageHeaders } from './headers.js';
+export { htmlToText, makeSnippet, snippetFromPartialPart } from './snippet.js';
+export { safeFilename } from './filename.js';
+export { sanitizeMailHtml } from './sanitize.js';
+export type { SanitizedMail, SanitizeMailOptions } from './sanitize.js';
+export { linkifyText } from './linkify.js';
