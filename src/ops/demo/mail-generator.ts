@@ -231,7 +231,6 @@ export function generateMailbox(opts: GenerateMailboxOptions): GeneratedMessage[
       if (draftFolders.has(folder)) flags.push('\\Draft');
       // The owner has read what they wrote; elsewhere some mail is still unread.
       if (isOwn || random.chance(folder === 'INBOX' ? 0.65 : 0.9)) flags.push('\\Seen');
-      flags.push('\\Seen');
       if (random.chance(0.08)) flags.push('\\Flagged');
       const draftLanguage = folder === 'Entwürfe' ? (languages[1] as Language) : language;
       const kind = weighted(random, kindWeights);

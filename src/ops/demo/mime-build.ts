@@ -49,6 +49,7 @@ export function encodeCharset(text: string, charset: Charset): Buffer {
 /** Whether every character of `text` exists in `charset`. */
 export function canEncode(text: string, charset: Charset): boolean {
   if (charset === 'utf-8') return true;
+  // eslint-disable-next-line no-control-regex -- US-ASCII is exactly the range 0x00-0x7f.
   if (charset === 'us-ascii') return /^[\x00-\x7f]*$/.test(text);
   try {
     encodeCharset(text, charset);
