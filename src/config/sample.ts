@@ -64,7 +64,7 @@ export function renderConfigFile(values: Partial<Record<ConfigKeyName, string>>)
   const out = [...fileHeader];
   for (const name of configKeyNames) {
     const spec = configKeys[name];
-    out.push('', `# ${name}: ${spec.type}, ${defaultText(name)}.`);
+    out.push('', `# ${name} (${spec.type}; ${defaultText(name)})`);
     if (spec.range !== undefined) out.push(`# Allowed: ${spec.range}.`);
     for (const paragraph of spec.description) {
       out.push(...wrap(paragraph, commentWidthChars - 2).map((l) => `# ${l}`));
