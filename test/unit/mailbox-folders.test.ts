@@ -178,3 +178,21 @@ void test('paths made from display parts describe back to the same parts', () =>
     }
   }
 });
+
+void test('describeFolders gives children the friendly name and rank of their special parent', () => {
+  const sorted = describeFolders(
+    [
+      folder('INBOX.Reisen', '.'),
+      folder('INBOX.Archiv.2023', '.'),
+      folder('INBOX.Archiv', '.', '\\Archive'),
+      folder('INBOX', '.'),
+    ],
+    dotDomain,
+  );
+  assert.deepEqual(sorted.map(shape), [
+    ['INBOX', ['Inbox'], 'Inbox', 0, 'inbox'],
+    ['INBOX.Archiv', ['Archive'], 'Archive', 0, 'archive'],
+    ['INBOX.Archiv.2023', ['Archive', '2023'], '2023', 1, null],
+    ['INBOX.Reisen', ['Reisen'], 'Reisen', 0, null],
+  ]);
+});
