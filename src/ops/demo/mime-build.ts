@@ -117,7 +117,8 @@ function base64Lines(bytes: Buffer): string {
   for (let i = 0; i < text.length; i += encodedLineChars) {
     lines.push(text.slice(i, i + encodedLineChars));
   }
-  return lines.join('\r\n');
+  // Ending in CRLF keeps every generated message ending in a line break.
+  return lines.map((line) => line + '\r\n').join('');
 }
 
 /** Quoted-printable (RFC 2045 §6.7) of bytes whose line ends are CRLF. */
