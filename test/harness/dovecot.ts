@@ -36,6 +36,8 @@ export interface ImapFlowLoginOptions {
   secure: false;
   auth: { user: string; pass: string };
   logger: false;
+  /** With a TLS port the plain port offers STARTTLS too; this trusts the self-signed cert. */
+  tls?: { ca: string[] };
 }
 
 export async function startTestDovecot(
@@ -85,6 +87,7 @@ export async function startTestDovecot(
       secure: false,
       auth: { user: user.name, pass: user.password },
       logger: false,
+      ...(dovecot.tlsCertificate === null ? {} : { tls: { ca: [dovecot.tlsCertificate] } }),
     }),
     stop: async () => {
       await dovecot.stop();

@@ -199,6 +199,11 @@ test('implicit TLS port with a self-signed certificate accepts a verifying clien
     await client.connect();
     assert.equal(client.secureConnection, true);
     await client.logout();
+    // The plain port of a TLS instance offers STARTTLS with the same certificate.
+    const upgraded = new ImapFlow(server.imapOptions());
+    await upgraded.connect();
+    assert.ok(upgraded.capabilities.has('IDLE'));
+    await upgraded.logout();
   } finally {
     await stopAndCheck(server);
   }

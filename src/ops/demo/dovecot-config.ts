@@ -26,8 +26,8 @@ export interface DovecotConfigInput {
   mailRoot: string;
   /** uid that owns the mail: the first_valid_uid Dovecot accepts. */
   mailUid: number;
-  /** When not root, Dovecot's internal and login processes run as this user. */
-  unprivilegedUser: string | null;
+  /** When not root, Dovecot's internal and login processes run as this user and group. */
+  unprivileged: { user: string; group: string } | null;
   tls: { certPath: string; keyPath: string } | null;
 }
 
@@ -78,6 +78,7 @@ export function renderDovecotConfig(input: DovecotConfigInput): string {
     '}',
   ];
   if (input.tls) {
+    // ssl = yes is global in Dovecot 2.3, so the plain port then offers STARTTLS as well.
     lines.push(
       'ssl = yes',
       `ssl_cert = <${input.tls.certPath}`,
@@ -106,12 +107,12 @@ export function renderDovecotConfig(input: DovecotConfigInput): string {
     '  }',
     '}',
   );
-  if (input.unprivilegedUser !== null) {
+  if (input.unprivileged !== null) {
     // Rootless Dovecot: every service runs as the invoking user, nothing chroots.
-    const user = input.unprivilegedUser;
+    const { user, group } = input.unprivileged;
     lines.push(
       `default_internal_user = ${user}`,
-      `default_internal_group = ${user}`,
+      `default_internal_group = ${group}`,
       `default_login_user = ${user}`,
       'service anvil {',
       '  chroot =',

@@ -39,7 +39,8 @@ export interface StartDovecotOptions {
   namespace: DemoNamespace;
   /** 0 or absent: pick a free loopback port. */
   port?: number;
-  /** Implicit-TLS listener with a self-signed certificate; false or absent: none. */
+  /** Implicit-TLS listener (0 = any free port) with a self-signed certificate; false or
+   * absent: none. With it, the plain port offers STARTTLS too (Dovecot's ssl is global). */
   tlsPort?: number | false;
 }
 
@@ -93,10 +94,15 @@ function idOf(flag: '-u' | '-g', user: string): number {
 }
 
 /** uid/gid that own the mail: a system user as root, ourselves otherwise. */
-function mailOwner(): { uid: number; gid: number; unprivilegedUser: string | null } {
+function mailOwner(): {
+  uid: number;
+  gid: number;
+  unprivileged: { user: string; group: string } | null;
+} {
   if (!isRoot()) {
     const me = userInfo();
-    return { uid: me.uid, gid: me.gid, unprivilegedUser: me.username };
+    const group = execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim();
+    return { uid: me.uid, gid: me.gid, unprivileged: { user: me.username, group } };
   }
   // getent exits 2 when the user is unknown.
   const exists = spawnSync('getent', ['passwd', mailSystemUser]).status === 0;
@@ -112,7 +118,7 @@ function mailOwner(): { uid: number; gid: number; unprivilegedUser: string | nul
   return {
     uid: idOf('-u', mailSystemUser),
     gid: idOf('-g', mailSystemUser),
-    unprivilegedUser: null,
+    unprivileged: null,
   };
 }
 
@@ -233,7 +239,7 @@ export async function startDovecot(opts: StartDovecotOptions): Promise<DovecotIn
         passwdPath,
         mailRoot,
         mailUid: owner.uid,
-        unprivilegedUser: owner.unprivilegedUser,
+        unprivileged: owner.unprivileged,
         tls,
       }),
     );
