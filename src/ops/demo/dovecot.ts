@@ -277,6 +277,25 @@ export async function startDovecot(opts: StartDovecotOptions): Promise<DovecotIn
   }
 }
 
+/** Masters still running, so a test runner that exits without stop() leaves no Dovecot behind. */
+const runningMasters = new Set<number>();
+let isExitHookSet = false;
+
+function stopOnExit(pid: number): void {
+  runningMasters.add(pid);
+  if (isExitHookSet) return;
+  isExitHookSet = true;
+  process.once('exit', () => {
+    for (const master of runningMasters) {
+      try {
+        process.kill(master, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  });
+}
+
 function makeInstance(args: {
   dir: string;
   configPath: string;
@@ -288,9 +307,12 @@ function makeInstance(args: {
 }): DovecotInstance {
   const { dir, configPath } = args;
   let stopped: Promise<void> | null = null;
+  const pidPath = join(dir, 'run', 'master.pid');
+  const masterPid = existsSync(pidPath) ? Number(readFileSync(pidPath, 'utf8').trim()) : NaN;
+  if (Number.isInteger(masterPid) && masterPid > 1) stopOnExit(masterPid);
   const stopOnce = async (): Promise<void> => {
-    const pidPath = join(dir, 'run', 'master.pid');
     const pid = existsSync(pidPath) ? Number(readFileSync(pidPath, 'utf8').trim()) : NaN;
+    runningMasters.delete(masterPid);
     if (!Number.isInteger(pid) || pid <= 1 || !isAlive(pid)) return;
     process.kill(pid, 'SIGTERM');
     const deadline = Date.now() + dovecotStopBudgetMs;
