@@ -1,0 +1,203 @@
+// Owns reading an IMAP BODYSTRUCTURE: which text part previews a message, what the reader
+// shows (plain/html) and which leaves are attachments. Must not fetch: it only plans fetches.
+import type { MessageStructureObject } from 'imapflow';
+import { safeFilename } from '../../mime/index.js';
+import type { AttachmentInfo } from '../../protocol/index.js';
+
+/** A text part the reader fetches and decodes. */
+export interface TextPartRef {
+  part: string;
+  subtype: 'plain' | 'html';
+  encoding: string;
+  charset: string;
+  /** Encoded size in bytes as the server reports it. */
+  size: number;
+}
+
+export interface DisplayPlan {
+  /** text/plain parts shown one after another. */
+  plain: TextPartRef[];
+  html: TextPartRef | null;
+  attachments: AttachmentInfo[];
+}
+
+/** File name extensions for attachments without a name, by content type. */
+const fallbackExtensions: Readonly<Record<string, string>> = {
+  'text/plain': 'txt',
+  'text/html': 'html',
+  'text/csv': 'csv',
+  'text/calendar': 'ics',
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+  'application/pdf': 'pdf',
+  'application/zip': 'zip',
+  'message/rfc822': 'eml',
+};
+
+/** The part number of a node; a single-part message's body is part "1" (RFC 3501 §6.4.5). */
+export function partNumber(node: MessageStructureObject): string {
+  return node.part ?? '1';
+}
+
+function isMultipart(node: MessageStructureObject): boolean {
+  return node.type.startsWith('multipart/');
+}
+
+function isAttachmentDisposition(node: MessageStructureObject): boolean {
+  return node.disposition === 'attachment';
+}
+
+function textRef(node: MessageStructureObject): TextPartRef | null {
+  if (node.type !== 'text/plain' && node.type !== 'text/html') return null;
+  return {
+    part: partNumber(node),
+    subtype: node.type === 'text/html' ? 'html' : 'plain',
+    encoding: node.encoding ?? '7bit',
+    charset: node.parameters?.charset ?? '',
+    size: node.size ?? 0,
+  };
+}
+
+/** First text/plain or text/html leaf that is not an attachment, depth first; for snippets. */
+export function firstTextPart(node: MessageStructureObject): TextPartRef | null {
+  if (isMultipart(node)) {
+    for (const child of node.childNodes ?? []) {
+      const found = firstTextPart(child);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (node.type === 'message/rfc822' || isAttachmentDisposition(node)) return null;
+  return textRef(node);
+}
+
+/** True when the message has a part a reader would list as an attachment. */
+export function hasAttachments(root: MessageStructureObject): boolean {
+  return planDisplay(root).attachments.some((a) => a.disposition === 'attachment');
+}
+
+function stripAngles(id: string | undefined): string | null {
+  if (id === undefined || id.trim() === '') return null;
+  return id.trim().replace(/^<|>$/g, '');
+}
+
+/** Decoded size estimate: base64 carries 3 bytes in 4 characters. */
+function decodedSize(node: MessageStructureObject): number {
+  const size = node.size ?? 0;
+  return node.encoding === 'base64' ? Math.floor((size * 3) / 4) : size;
+}
+
+export function attachmentOf(
+  node: MessageStructureObject,
+  disposition: AttachmentInfo['disposition'],
+): AttachmentInfo {
+  const part = partNumber(node);
+  const extension = fallbackExtensions[node.type] ?? 'bin';
+  const named =
+    node.dispositionParameters?.filename ??
+    node.parameters?.name ??
+    (node.type === 'message/rfc822' && node.envelope?.subject
+      ? `${node.envelope.subject}.eml`
+      : undefined);
+  return {
+    part,
+    filename: safeFilename(named, `attachment-${part}.${extension}`),
+    contentType: node.type || 'application/octet-stream',
+    size: decodedSize(node),
+    disposition,
+    contentId: stripAngles(node.id),
+  };
+}
+
+/** Finds the node with part number `part`, not descending into attached messages. */
+export function findPart(
+  root: MessageStructureObject,
+  part: string,
+): MessageStructureObject | null {
+  if (partNumber(root) === part && !isMultipart(root)) return root;
+  if (!isMultipart(root)) return null;
+  for (const child of root.childNodes ?? []) {
+    const found = findPart(child, part);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * What the reader shows. multipart/alternative: the plain and the html version; mixed: inline
+ * text parts; related: the root plus its parts as inline attachments; everything else (and an
+ * attached message as one item) is listed as an attachment.
+ */
+export function planDisplay(root: MessageStructureObject): DisplayPlan {
+  const plan: DisplayPlan = { plain: [], html: null, attachments: [] };
+  walk(root, plan, 'mixed');
+  return plan;
+}
+
+type Context = 'mixed' | 'alternative' | 'related-root';
+
+function walk(node: MessageStructureObject, plan: DisplayPlan, context: Context): void {
+  if (node.type === 'multipart/alternative') return walkAlternative(node, plan);
+  if (node.type === 'multipart/related') return walkRelated(node, plan);
+  if (isMultipart(node)) {
+    for (const child of node.childNodes ?? []) walk(child, plan, 'mixed');
+    return;
+  }
+  const text = isAttachmentDisposition(node) ? null : textRef(node);
+  if (text?.subtype === 'plain' && context !== 'alternative') {
+    plan.plain.push(text);
+    return;
+  }
+  if (text?.subtype === 'html' && plan.html === null) {
+    plan.html = text;
+    return;
+  }
+  plan.attachments.push(
+    attachmentOf(node, node.disposition === 'inline' ? 'inline' : 'attachment'),
+  );
+}
+
+function walkAlternative(node: MessageStructureObject, plan: DisplayPlan): void {
+  const children = node.childNodes ?? [];
+  let plainTaken = false;
+  let htmlTaken = false;
+  for (const child of children) {
+    const text = textRef(child);
+    if (text?.subtype === 'plain' && !plainTaken && !isAttachmentDisposition(child)) {
+      plan.plain.push(text);
+      plainTaken = true;
+    } else if (text?.subtype === 'html' && !htmlTaken && plan.html === null) {
+      plan.html = text;
+      htmlTaken = true;
+    } else if (child.type === 'multipart/related' && !htmlTaken && plan.html === null) {
+      walkRelated(child, plan);
+      htmlTaken = plan.html !== null;
+    } else if (isMultipart(child)) {
+      walk(child, plan, 'alternative');
+    } else {
+      plan.attachments.push(attachmentOf(child, 'attachment'));
+    }
+  }
+}
+
+function walkRelated(node: MessageStructureObject, plan: DisplayPlan): void {
+  const children = node.childNodes ?? [];
+  const start = stripAngles(node.parameters?.start);
+  const rootIndex = Math.max(
+    0,
+    start === null ? 0 : children.findIndex((c) => stripAngles(c.id) === start),
+  );
+  children.forEach((child, i) => {
+    if (i === rootIndex) {
+      walk(child, plan, 'related-root');
+      return;
+    }
+    if (isMultipart(child)) {
+      walk(child, plan, 'mixed');
+      return;
+    }
+    plan.attachments.push(attachmentOf(child, 'inline'));
+  });
+}

@@ -1,0 +1,115 @@
+// Owns reading one message for the reader: UID FETCH of FLAGS, RFC822.SIZE, BODYSTRUCTURE and
+// BODY.PEEK[HEADER], then only the shown text parts (capped). Must not fetch attachments.
+import type { FetchMessageObject, ImapFlow } from 'imapflow';
+import { AlphaMailError } from '../../base/index.js';
+import { decodeBodyPart, parseMessageHeaders, type MessageHeaders } from '../../mime/index.js';
+import type { AttachmentInfo } from '../../protocol/index.js';
+import { planDisplay, type DisplayPlan, type TextPartRef } from './bodystructure.js';
+
+/** Largest text part transferred for display; the rest is left with a notice. */
+export const maxShownPartBytes = 2 * 1024 * 1024;
+
+export interface LoadedMessage {
+  flags: Set<string>;
+  size: number;
+  headers: MessageHeaders;
+  text: string | null;
+  html: string | null;
+  attachments: AttachmentInfo[];
+  notices: string[];
+}
+
+const emptyHeaders: MessageHeaders = {
+  subject: '',
+  from: [],
+  to: [],
+  cc: [],
+  replyTo: [],
+  date: null,
+  messageId: null,
+  inReplyTo: null,
+  references: [],
+  notices: [],
+};
+
+async function fetchShownParts(
+  client: ImapFlow,
+  uid: number,
+  parts: readonly TextPartRef[],
+): Promise<Map<string, Buffer>> {
+  if (parts.length === 0) return new Map();
+  const message = await client.fetchOne(
+    String(uid),
+    {
+      uid: true,
+      bodyParts: parts.map((p) => ({ key: p.part, start: 0, maxLength: maxShownPartBytes })),
+    },
+    { uid: true },
+  );
+  return message ? (message.bodyParts ?? new Map()) : new Map();
+}
+
+function decodeShown(
+  bytes: Map<string, Buffer>,
+  ref: TextPartRef,
+  notices: string[],
+): string | null {
+  const raw = bytes.get(ref.part.toLowerCase());
+  if (raw === undefined) {
+    notices.push(`Part ${ref.part} could not be read from the server.`);
+    return null;
+  }
+  if (raw.length >= maxShownPartBytes && ref.size > maxShownPartBytes) {
+    notices.push(`Part ${ref.part} is long; only its first ${maxShownPartBytes} bytes are shown.`);
+  }
+  try {
+    return decodeBodyPart(raw, { encoding: ref.encoding, charset: ref.charset || null });
+  } catch {
+    notices.push(`Part ${ref.part} could not be decoded.`);
+    return null;
+  }
+}
+
+/** Everything the reader shows of `uid` in the selected folder; AM_MESSAGE_NOT_FOUND if gone. */
+export async function loadMessage(client: ImapFlow, uid: number): Promise<LoadedMessage> {
+  const fetched: FetchMessageObject | false = await client.fetchOne(
+    String(uid),
+    { uid: true, flags: true, size: true, bodyStructure: true, headers: true },
+    { uid: true },
+  );
+  if (!fetched || fetched.uid !== uid) {
+    throw new AlphaMailError('AM_MESSAGE_NOT_FOUND', 'no such message', { uid });
+  }
+  const notices: string[] = [];
+  let headers = emptyHeaders;
+  try {
+    headers = parseMessageHeaders(fetched.headers ?? Buffer.alloc(0));
+    notices.push(...headers.notices);
+  } catch {
+    notices.push('The message headers could not be read.');
+  }
+  let plan: DisplayPlan = { plain: [], html: null, attachments: [] };
+  if (fetched.bodyStructure) {
+    try {
+      plan = planDisplay(fetched.bodyStructure);
+    } catch {
+      notices.push('The structure of this message could not be read.');
+    }
+  } else {
+    notices.push('The server did not describe the structure of this message.');
+  }
+  const shown = [...plan.plain, ...(plan.html ? [plan.html] : [])];
+  const bytes = await fetchShownParts(client, uid, shown);
+  const texts = plan.plain
+    .map((ref) => decodeShown(bytes, ref, notices))
+    .filter((t): t is string => t !== null);
+  return {
+    flags: fetched.flags ?? new Set(),
+    size: fetched.size ?? 0,
+    headers,
+    text: texts.length > 0 ? texts.join('\n\n') : null,
+    html: plan.html ? decodeShown(bytes, plan.html, notices) : null,
+    attachments: plan.attachments,
+    notices,
+  };
+}

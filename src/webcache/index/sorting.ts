@@ -1,0 +1,114 @@
+// Owns message order: sort keys (date, sender, base subject, size), ties by UID, and the cache
+// of sorted permutations per folder index. Must not fetch anything: it orders what is indexed.
+import type { SortField, SortOrder } from '../../protocol/index.js';
+import type { FolderIndex } from './folder-index.js';
+
+/** Case-insensitive, accent-aware comparison; a fixed locale so the order never depends on
+ *  the host's environment. */
+const collator = new Intl.Collator('en', { sensitivity: 'accent', numeric: false });
+
+/** Reply/forward prefixes removed before comparing subjects ("Re:", "Fwd:", "AW:", "Re[2]:"). */
+const subjectPrefixPattern = /^\s*(?:(?:re|fwd?|aw|wg)(?:\[\d+\])?\s*:\s*)+/i;
+
+/** The subject without its reply/forward prefixes, for sorting and threading. */
+export function baseSubject(subject: string): string {
+  return subject.replace(subjectPrefixPattern, '').trim();
+}
+
+/** Sender as sorted: display name, else address. */
+export function senderSortKey(name: string, address: string): string {
+  return name.trim() !== '' ? name.trim() : address;
+}
+
+function ascendingPermutation(index: FolderIndex, sort: SortField): Uint32Array {
+  const n = index.count;
+  const slots = new Uint32Array(n);
+  for (let i = 0; i < n; i++) slots[i] = i;
+  const byUid = (a: number, b: number): number => index.uidAt(a) - index.uidAt(b);
+  let compare: (a: number, b: number) => number;
+  switch (sort) {
+    case 'date':
+      compare = (a, b) => index.dateAt(a) - index.dateAt(b) || byUid(a, b);
+      break;
+    case 'size':
+      compare = (a, b) => index.sizeAt(a) - index.sizeAt(b) || byUid(a, b);
+      break;
+    case 'from': {
+      const keys = Array.from({ length: n }, (_, i) =>
+        senderSortKey(index.fromNameAt(i), index.fromAddressAt(i)),
+      );
+      compare = (a, b) => collator.compare(keys[a] ?? '', keys[b] ?? '') || byUid(a, b);
+      break;
+    }
+    case 'subject': {
+      const keys = Array.from({ length: n }, (_, i) => baseSubject(index.subjectAt(i)));
+      compare = (a, b) => collator.compare(keys[a] ?? '', keys[b] ?? '') || byUid(a, b);
+      break;
+    }
+  }
+  return slots.sort(compare);
+}
+
+interface CachedOrder {
+  version: number;
+  /** Slots in ascending order; descending reads it backwards. */
+  slots: Uint32Array;
+  /** position of each slot in `slots`, built on first neighbour lookup. */
+  positions: Uint32Array | null;
+}
+
+/** Sorted permutations of one index, rebuilt only after messages were added or removed. */
+export class SortCache {
+  private readonly orders = new Map<SortField, CachedOrder>();
+
+  constructor(private readonly index: FolderIndex) {}
+
+  private order(sort: SortField): CachedOrder {
+    const cached = this.orders.get(sort);
+    if (cached && cached.version === this.index.version) return cached;
+    const fresh = {
+      version: this.index.version,
+      slots: ascendingPermutation(this.index, sort),
+      positions: null,
+    };
+    this.orders.set(sort, fresh);
+    return fresh;
+  }
+
+  /** Slots of positions [start, start+length) in the requested order. */
+  page(sort: SortField, order: SortOrder, start: number, length: number): number[] {
+    const { slots } = this.order(sort);
+    const n = slots.length;
+    const out: number[] = [];
+    for (let p = start; p < Math.min(n, start + length); p++) {
+      out.push((order === 'asc' ? slots[p] : slots[n - 1 - p]) ?? 0);
+    }
+    return out;
+  }
+
+  /** UIDs before and after `uid` in the requested order. */
+  neighbours(
+    sort: SortField,
+    order: SortOrder,
+    uid: number,
+  ): { prevUid: number | null; nextUid: number | null } {
+    const slot = this.index.slotOf(uid);
+    if (slot < 0) return { prevUid: null, nextUid: null };
+    const cached = this.order(sort);
+    if (cached.positions === null) {
+      cached.positions = new Uint32Array(cached.slots.length);
+      cached.slots.forEach((s, p) => {
+        if (cached.positions) cached.positions[s] = p;
+      });
+    }
+    const n = cached.slots.length;
+    const asc = cached.positions[slot] ?? 0;
+    const position = order === 'asc' ? asc : n - 1 - asc;
+    const uidAtPosition = (p: number): number | null => {
+      if (p < 0 || p >= n) return null;
+      const s = order === 'asc' ? cached.slots[p] : cached.slots[n - 1 - p];
+      return s === undefined ? null : this.index.uidAt(s);
+    };
+    return { prevUid: uidAtPosition(position - 1), nextUid: uidAtPosition(position + 1) };
+  }
+}

@@ -1,0 +1,109 @@
+// Owns saving folder indexes to SQLite (dataDir/webcache.sqlite, mode 0600) and loading them
+// back, keyed by account and folder, as one compressed blob. Must not hold credentials.
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { deflateSync, inflateSync } from 'node:zlib';
+import type { Logger } from '../../base/index.js';
+import { openDatabase, type Db, type Migrations } from '../../store/index.js';
+import { FolderIndex, type FolderState, type IndexColumns } from '../index/folder-index.js';
+
+/** Blob layout version; a blob of another version is ignored and the folder is rebuilt. */
+const blobVersion = 1;
+/** Fast compression: indexes are saved often and are mostly text. */
+const deflateLevel = 1;
+
+export const webcacheMigrations: Migrations = {
+  owner: 'webcache_index',
+  steps: [
+    `CREATE TABLE webcache_folder_index (
+       account TEXT NOT NULL,
+       folder TEXT NOT NULL,
+       uidvalidity INTEGER NOT NULL,
+       highestmodseq TEXT NOT NULL,
+       saved_at INTEGER NOT NULL,
+       blob BLOB NOT NULL,
+       PRIMARY KEY (account, folder)
+     )`,
+  ],
+};
+
+interface StoredBlob {
+  version: number;
+  state: FolderState;
+  columns: IndexColumns;
+}
+
+function isStoredBlob(value: unknown): value is StoredBlob {
+  const v = value as Partial<StoredBlob> | null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    v.version === blobVersion &&
+    typeof v.state === 'object' &&
+    typeof v.columns === 'object'
+  );
+}
+
+export class IndexStore {
+  private constructor(
+    private readonly db: Db,
+    private readonly logger: Logger,
+  ) {}
+
+  static open(dataDir: string, logger: Logger): IndexStore {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const file = join(dataDir, 'webcache.sqlite');
+    // Create it 0600 before SQLite does, so there is no moment it is readable by others.
+    if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+    chmodSync(file, 0o600);
+    const db = openDatabase(file, [webcacheMigrations]);
+    for (const side of ['-wal', '-shm']) {
+      if (existsSync(file + side)) chmodSync(file + side, 0o600);
+    }
+    return new IndexStore(db, logger);
+  }
+
+  load(account: string, folder: string): FolderIndex | null {
+    const row = this.db
+      .prepare('SELECT blob FROM webcache_folder_index WHERE account = ? AND folder = ?')
+      .get(account, folder) as { blob: Buffer } | undefined;
+    if (!row) return null;
+    try {
+      const value = deserialize(inflateSync(row.blob)) as unknown;
+      if (!isStoredBlob(value)) return null;
+      return new FolderIndex(value.state, value.columns);
+    } catch (err) {
+      this.logger.warn({ err, folder }, 'stored index unreadable; rebuilding');
+      return null;
+    }
+  }
+
+  save(account: string, index: FolderIndex): void {
+    const stored: StoredBlob = {
+      version: blobVersion,
+      state: index.state,
+      columns: index.snapshot(),
+    };
+    const blob = deflateSync(serialize(stored), { level: deflateLevel });
+    this.db
+      .prepare(
+        `INSERT INTO webcache_folder_index (account, folder, uidvalidity, highestmodseq, saved_at, blob)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(account, folder) DO UPDATE SET uidvalidity = excluded.uidvalidity,
+           highestmodseq = excluded.highestmodseq, saved_at = excluded.saved_at, blob = excluded.blob`,
+      )
+      .run(
+        account,
+        index.state.path,
+        index.state.uidValidity,
+        index.state.highestModseq,
+        Date.now(),
+        blob,
+      );
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,37 @@
+// Owns assembling one handler per method and stream; the compiler proves none is missing.
+// Must not contain handler logic.
+import type { EventsHandler, MethodHandlers, StreamHandlers } from '../../protocol/index.js';
+import type { RpcContext } from './context.js';
+import { downloadPart } from './download-part.js';
+import { events } from './events.js';
+import { getMessage } from './get-message.js';
+import { listFolders } from './list-folders.js';
+import { listMessages } from './list-messages.js';
+import { login } from './login.js';
+import { logout } from './logout.js';
+import { messageSource } from './message-source.js';
+import { ping } from './ping.js';
+import { sessionStats } from './session-stats.js';
+
+export function buildHandlers(ctx: RpcContext): {
+  handlers: MethodHandlers;
+  streamHandlers: StreamHandlers;
+  events: EventsHandler;
+} {
+  return {
+    handlers: {
+      ping: ping(ctx),
+      login: login(ctx),
+      logout: logout(ctx),
+      listFolders: listFolders(ctx),
+      listMessages: listMessages(ctx),
+      getMessage: getMessage(ctx),
+      sessionStats: sessionStats(ctx),
+    },
+    streamHandlers: {
+      downloadPart: downloadPart(ctx),
+      messageSource: messageSource(ctx),
+    },
+    events: events(ctx),
+  };
+}

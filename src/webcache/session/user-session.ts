@@ -1,0 +1,360 @@
+// Owns one signed-in user's persistent IMAP session: the connection (and reconnecting with the
+// in-memory password), the serialised operation queue under one deadline, the selected folder
+// and the per-folder caches. Must not answer RPCs itself (rpc/) nor write protocol replies.
+import { EventEmitter } from 'node:events';
+import type { ImapFlow } from 'imapflow';
+import { AlphaMailError, withDeadline, type Logger } from '../../base/index.js';
+import type { DomainConfig } from '../../config/index.js';
+import type { FolderInfo } from '../../protocol/index.js';
+import type { IndexStore } from '../persist/index-store.js';
+import { FolderCache } from '../sync/folder-cache.js';
+import { fetchFolderList } from '../sync/folder-list.js';
+import { syncSelectedFolder } from '../sync/folder-sync.js';
+import { LiveSync } from '../sync/live-sync.js';
+import { connectImap, imapError } from './imap-connect.js';
+import { OpQueue } from './op-queue.js';
+
+/** One budget for every RPC operation, covering queueing and all its IMAP steps. */
+export const operationBudgetMs = 25_000;
+/** Background work (snippets, refresh, new mail) gets the same budget per step. */
+export const backgroundBudgetMs = 25_000;
+/** How often the folder list (counts of other folders) is refreshed while the session is used. */
+export const folderListRefreshMs = 60_000;
+/** Changed indexes are written this long after the last change. */
+export const saveDebounceMs = 5_000;
+/** LOGOUT may take this long at close before the socket is simply closed. */
+export const logoutBudgetMs = 2_000;
+
+export interface SessionInput {
+  key: string;
+  domain: DomainConfig;
+  user: string;
+  password: string;
+  logger: Logger;
+  store: IndexStore | null;
+}
+
+type Priority = 'user' | 'background';
+
+function isConnectionLoss(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'NoConnection' || code === 'EConnectionClosed' || code === 'StateLogout';
+}
+
+export class UserSession {
+  readonly key: string;
+  readonly domain: DomainConfig;
+  readonly user: string;
+  /** user@domain: the key of persisted indexes. */
+  readonly account: string;
+  readonly logger: Logger;
+  readonly folders = new Map<string, FolderCache>();
+  lastUsedMs = Date.now();
+  private readonly password: string;
+  private readonly store: IndexStore | null;
+  private readonly queue = new OpQueue();
+  private readonly mail = new EventEmitter();
+  private client: ImapFlow | null = null;
+  /** Folder selected and in sync on the current connection. */
+  private selected: string | null = null;
+  private folderList: FolderInfo[] | null = null;
+  private folderListAt = 0;
+  private readonly live: LiveSync;
+  private saveTimer: NodeJS.Timeout | null = null;
+  private readonly refreshTimer: NodeJS.Timeout;
+  private closed = false;
+
+  private constructor(input: SessionInput) {
+    this.key = input.key;
+    this.domain = input.domain;
+    this.user = input.user;
+    this.account = `${input.user}@${input.domain.domain}`;
+    this.password = input.password;
+    this.logger = input.logger.child({ account: this.account });
+    this.store = input.store;
+    this.live = new LiveSync(this);
+    this.refreshTimer = setInterval(
+      () => this.refreshFolderListInBackground(),
+      folderListRefreshMs,
+    );
+    this.refreshTimer.unref();
+  }
+
+  /** Logs in; rejects with AM_AUTH_FAILED, AM_IMAP_UNREACHABLE, AM_IMAP_INSECURE, AM_IMAP_ERROR. */
+  static async open(input: SessionInput): Promise<UserSession> {
+    const session = new UserSession(input);
+    try {
+      await withDeadline(operationBudgetMs, 'login', () => session.connect());
+    } catch (err) {
+      await session.close();
+      throw err;
+    }
+    return session;
+  }
+
+  get isConnected(): boolean {
+    return this.client?.usable === true;
+  }
+
+  get selectedFolder(): string | null {
+    return this.selected;
+  }
+
+  capabilities(): string[] {
+    return [...(this.client?.capabilities.keys() ?? [])];
+  }
+
+  private async connect(): Promise<ImapFlow> {
+    if (this.closed) throw new AlphaMailError('AM_SESSION_UNKNOWN', 'session closed');
+    const client = await connectImap({
+      domain: this.domain,
+      user: this.user,
+      password: this.password,
+      logger: this.logger,
+    });
+    if (this.closed) {
+      client.close();
+      throw new AlphaMailError('AM_SESSION_UNKNOWN', 'session closed');
+    }
+    this.client = client;
+    this.selected = null;
+    client.on('close', () => {
+      if (this.client === client) {
+        this.client = null;
+        this.selected = null;
+        if (!this.closed) this.logger.info('IMAP connection closed; the next request reconnects');
+      }
+    });
+    this.live.attach(client);
+    return client;
+  }
+
+  private async connected(): Promise<ImapFlow> {
+    const client = this.client;
+    if (client?.usable) return client;
+    client?.close();
+    return this.connect();
+  }
+
+  /** Closes the socket: a stuck operation fails and the next one reconnects. */
+  private dropConnection(): void {
+    const client = this.client;
+    this.client = null;
+    this.selected = null;
+    client?.close();
+  }
+
+  /**
+   * Runs IMAP work serialised with the session's other work, under one deadline. `hold` keeps
+   * the queue (and so the selected folder) until a stream ends.
+   */
+  async run<T>(
+    what: string,
+    priority: Priority,
+    work: (client: ImapFlow) => Promise<{ value: T; hold?: Promise<void> }>,
+  ): Promise<T> {
+    if (priority === 'user') this.lastUsedMs = Date.now();
+    const budget = priority === 'user' ? operationBudgetMs : backgroundBudgetMs;
+    try {
+      return await withDeadline(budget, what, (signal) =>
+        this.queue.run(priority, async () => {
+          for (let attempt = 1; ; attempt++) {
+            if (signal.aborted || this.closed) {
+              throw new AlphaMailError('AM_TIMEOUT', `${what} waited too long`);
+            }
+            const client = await this.connected();
+            try {
+              return await work(client);
+            } catch (err) {
+              // A connection lost mid-operation is re-established once, transparently.
+              if (attempt === 1 && isConnectionLoss(err) && !this.closed) continue;
+              throw imapError(err, this.logger, what);
+            }
+          }
+        }),
+      );
+    } catch (err) {
+      if (err instanceof AlphaMailError && err.code === 'AM_TIMEOUT') {
+        this.logger.warn({ what }, 'operation timed out; dropping the IMAP connection');
+        this.dropConnection();
+      }
+      throw err;
+    }
+  }
+
+  /** Runs work with `path` selected and its index in sync (built, loaded or resynced). */
+  inFolder<T>(
+    what: string,
+    path: string,
+    work: (client: ImapFlow, cache: FolderCache) => Promise<{ value: T; hold?: Promise<void> }>,
+    priority: Priority = 'user',
+  ): Promise<T> {
+    return this.run(what, priority, async (client) => {
+      await this.checkFolderExists(client, path);
+      const lock = await client.getMailboxLock(path).catch((err: unknown) => {
+        this.selected = null;
+        if ((err as { responseStatus?: unknown }).responseStatus === 'NO') {
+          throw new AlphaMailError('AM_FOLDER_NOT_FOUND', 'SELECT refused');
+        }
+        throw err;
+      });
+      let hold: Promise<void> | undefined;
+      try {
+        let cache = this.folders.get(path) ?? null;
+        if (this.selected !== path || cache === null) {
+          this.selected = null;
+          cache ??= this.loadStored(path);
+          const synced = await syncSelectedFolder(client, cache, (c) => this.folders.set(path, c));
+          cache = synced.cache;
+          this.selected = path;
+          this.indexChanged(path);
+        }
+        const result = await work(client, cache);
+        hold = result.hold;
+        return result;
+      } finally {
+        if (hold) void hold.finally(() => lock.release());
+        else lock.release();
+      }
+    });
+  }
+
+  private loadStored(path: string): FolderCache | null {
+    const index = this.store?.load(this.account, path) ?? null;
+    return index ? new FolderCache(index) : null;
+  }
+
+  /** The folder list, from cache or by LIST; a folder missing from it is refreshed once. */
+  async folderListWith(client: ImapFlow): Promise<FolderInfo[]> {
+    if (this.folderList === null) await this.reloadFolderList(client);
+    return this.folderList ?? [];
+  }
+
+  private async reloadFolderList(client: ImapFlow): Promise<void> {
+    this.folderList = await fetchFolderList(client, this.domain);
+    this.folderListAt = Date.now();
+    for (const path of this.folders.keys()) this.patchCounts(path);
+  }
+
+  private async checkFolderExists(client: ImapFlow, path: string): Promise<void> {
+    let list = await this.folderListWith(client);
+    if (!list.some((f) => f.path === path) && Date.now() - this.folderListAt > 1_000) {
+      await this.reloadFolderList(client);
+      list = this.folderList ?? [];
+    }
+    const folder = list.find((f) => f.path === path);
+    if (!folder || !folder.selectable) {
+      throw new AlphaMailError('AM_FOLDER_NOT_FOUND', 'no such folder', { folder: path });
+    }
+  }
+
+  folderInfo(path: string): FolderInfo | null {
+    return this.folderList?.find((f) => f.path === path) ?? null;
+  }
+
+  /** Keeps the listed counts of an indexed folder equal to its index. */
+  private patchCounts(path: string): void {
+    const cache = this.folders.get(path);
+    const folder = this.folderList?.find((f) => f.path === path);
+    if (!cache || !folder) return;
+    folder.total = cache.index.count;
+    folder.unread = cache.index.unreadCount();
+  }
+
+  /** Called after any change to an index: counts, persistence, and the snippet filler. */
+  indexChanged(path: string): void {
+    this.patchCounts(path);
+    this.scheduleSave();
+    if (path === this.selected) this.live.scheduleFiller(path);
+  }
+
+  isSelected(path: string): boolean {
+    return this.selected === path;
+  }
+
+  emitMail(folder: string, uid: number): void {
+    this.mail.emit('mail', { folder, uid });
+  }
+
+  onMail(listener: (event: { folder: string; uid: number }) => void): () => void {
+    this.mail.on('mail', listener);
+    return () => this.mail.off('mail', listener);
+  }
+
+  private refreshFolderListInBackground(): void {
+    if (this.closed || Date.now() - this.lastUsedMs > folderListRefreshMs * 2) return;
+    this.run('refreshFolders', 'background', async (client) => {
+      await this.reloadFolderList(client);
+      return { value: undefined };
+    }).catch((err: unknown) => this.logger.debug({ err }, 'folder list refresh failed'));
+  }
+
+  private scheduleSave(): void {
+    if (this.store === null || this.saveTimer !== null || this.closed) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      this.saveAll();
+    }, saveDebounceMs);
+    this.saveTimer.unref();
+  }
+
+  saveAll(): void {
+    if (this.store === null) return;
+    for (const cache of this.folders.values()) {
+      if (!cache.isDirty) continue;
+      try {
+        const at = cache.index.changeCount;
+        this.store.save(this.account, cache.index);
+        cache.savedChangeCount = at;
+      } catch (err) {
+        this.logger.error({ err, folder: cache.index.state.path }, 'saving an index failed');
+      }
+    }
+  }
+
+  stats(): {
+    selectedFolder: string | null;
+    indexedFolders: number;
+    indexedMessages: number;
+    snippetsPending: number;
+    isConnected: boolean;
+  } {
+    let indexedMessages = 0;
+    let snippetsPending = 0;
+    for (const cache of this.folders.values()) {
+      indexedMessages += cache.index.count;
+      snippetsPending += cache.index.pendingSnippets();
+    }
+    return {
+      selectedFolder: this.selected,
+      indexedFolders: this.folders.size,
+      indexedMessages,
+      snippetsPending,
+      isConnected: this.isConnected,
+    };
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Saves indexes and logs out; never throws. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.refreshTimer);
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    this.live.stop();
+    this.saveAll();
+    this.mail.removeAllListeners();
+    const client = this.client;
+    this.client = null;
+    if (!client) return;
+    try {
+      await withDeadline(logoutBudgetMs, 'logout', () => client.logout());
+    } catch {
+      client.close();
+    }
+  }
+}
