@@ -1,0 +1,36 @@
+// Public entry of web/: the Fastify web tier (server-rendered pages that work without
+// JavaScript). Must not import webcache/, viewers/ or shares/: it reaches mail through protocol/.
+import type { Logger } from '../base/index.js';
+import type { AlphaMailConfig } from '../config/index.js';
+import type { WebcacheClient } from '../protocol/index.js';
+import { buildWebApp } from './app.js';
+
+export { buildWebApp, sessionFileName, type WebOptions } from './app.js';
+
+export interface RunningWeb {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Builds the app and listens on config.webListen; close() stops listening and closes the store. */
+export async function startWeb(opts: {
+  config: AlphaMailConfig;
+  logger: Logger;
+  client?: WebcacheClient;
+}): Promise<RunningWeb> {
+  const app = buildWebApp(opts);
+  const { host, port } = opts.config.webListen;
+  try {
+    await app.listen({ host, port });
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  const address = app.server.address();
+  const boundPort = typeof address === 'object' && address !== null ? address.port : port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${boundPort}`,
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,37 @@
+// Owns the message index page of a folder (GET /f/:folder): sort, order and page from the URL,
+// the user's page size, the folder navigation. Must not change anything on the server.
+import type { FastifyInstance } from 'fastify';
+import type { WebDeps } from '../context.js';
+import { requireSignedIn } from '../plugins/session.js';
+import { sendPage } from '../render.js';
+import { indexMain, indexTitle } from '../views/index-page.js';
+import { folderNav, folderParam, loadFolders, pageQuery, prefsOf, sortQuery } from './common.js';
+
+export function registerFolderRoutes(app: FastifyInstance, deps: WebDeps): void {
+  app.get('/f/:folder', async (request, reply) => {
+    const who = requireSignedIn(request);
+    const folder = folderParam(request);
+    const prefs = prefsOf(deps, who);
+    const { sort, order } = sortQuery(request, prefs);
+    const page = pageQuery(request);
+    const [listing, folders] = await Promise.all([
+      deps.mail.call(who, 'listMessages', { folder, sort, order, page, pageSize: prefs.pageSize }),
+      loadFolders(deps, who),
+    ]);
+    const query =
+      (request.query as Record<string, unknown>).saved === '1' ? 'Page size saved.' : null;
+    const main = indexMain({
+      page: listing,
+      query: { sort, order, page: listing.page },
+      pageSize: prefs.pageSize,
+      csrf: who.record.csrf,
+      selfUrl: request.url,
+      notice: query,
+    });
+    return sendPage(deps, request, reply, {
+      title: indexTitle(listing),
+      main,
+      nav: folderNav(folders, listing.folder.path),
+    });
+  });
+}

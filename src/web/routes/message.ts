@@ -1,0 +1,101 @@
+// Owns reading one message: the page (marks it read) and the document of its HTML iframe, built
+// only from the sanitiser's output. Must not put message HTML anywhere but the frame document.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sanitizeMailHtml, linkifyText } from '../../mime/index.js';
+import type { MessageDetail } from '../../protocol/index.js';
+import type { WebDeps } from '../context.js';
+import { messageFrameCsp } from '../plugins/security-headers.js';
+import { requireSignedIn } from '../plugins/session.js';
+import { sendPage } from '../render.js';
+import { renderMessageFrame } from '../views/message-frame.js';
+import { messageMain, messageTitle } from '../views/message-page.js';
+import { partUrl } from '../views/urls.js';
+import {
+  folderName,
+  folderNav,
+  folderParam,
+  loadFolders,
+  prefsOf,
+  sortQuery,
+  uidParam,
+} from './common.js';
+
+function wantsRemote(request: FastifyRequest): boolean {
+  return (request.query as Record<string, unknown>).remote === '1';
+}
+
+/** Content-IDs are compared without angle brackets (RFC 2392 §2). */
+function bareCid(cid: string): string {
+  return cid.trim().replace(/^<|>$/g, '');
+}
+
+/**
+ * Sanitises the HTML body. cid: images point at our own inline part URLs.
+ *
+ * With remote=1 the sanitiser keeps remote image URLs, but the frame's CSP (img-src 'self'
+ * data:) still blocks them: loading them through an AlphaMail image proxy (proxyRemoteUrl) is
+ * issue #6 "Hostile input". Until then "Load remote images" removes the notice, not the block.
+ */
+function sanitizedBody(message: MessageDetail, allowRemote: boolean) {
+  const byCid = new Map<string, string>();
+  for (const a of message.attachments) {
+    if (a.contentId !== null) byCid.set(bareCid(a.contentId), a.part);
+  }
+  return sanitizeMailHtml(message.html ?? '', {
+    allowRemote,
+    resolveCid: (cid) => {
+      const part = byCid.get(bareCid(cid));
+      return part === undefined ? null : partUrl(message.folder, message.uid, part, true);
+    },
+  });
+}
+
+export function registerMessageRoutes(app: FastifyInstance, deps: WebDeps): void {
+  app.get('/f/:folder/:uid', async (request, reply) => {
+    const who = requireSignedIn(request);
+    const folder = folderParam(request);
+    const uid = uidParam(request);
+    const { sort, order } = sortQuery(request, prefsOf(deps, who));
+    const allowRemote = wantsRemote(request);
+    const [message, folders] = await Promise.all([
+      deps.mail.call(who, 'getMessage', { folder, uid, sort, order, markRead: true }),
+      loadFolders(deps, who),
+    ]);
+    const remoteBlocked =
+      message.html !== null ? sanitizedBody(message, allowRemote).remoteBlocked : 0;
+    const name = folderName(folders, folder);
+    const main = messageMain({
+      message,
+      folderName: name,
+      query: { sort, order },
+      textBody: message.html === null && message.text !== null ? linkifyText(message.text) : null,
+      remoteBlocked,
+      allowRemote,
+    });
+    return sendPage(deps, request, reply, {
+      title: messageTitle(message, name),
+      main,
+      nav: folderNav(folders, folder),
+    });
+  });
+
+  app.get('/f/:folder/:uid/body', async (request, reply) => {
+    const who = requireSignedIn(request);
+    const folder = folderParam(request);
+    const uid = uidParam(request);
+    const prefs = prefsOf(deps, who);
+    const message = await deps.mail.call(who, 'getMessage', {
+      folder,
+      uid,
+      sort: prefs.sort,
+      order: prefs.order,
+      markRead: false,
+    });
+    const { html: body } = sanitizedBody(message, wantsRemote(request));
+    return reply
+      .header('content-security-policy', messageFrameCsp)
+      .header('x-frame-options', 'SAMEORIGIN')
+      .type('text/html; charset=utf-8')
+      .send(renderMessageFrame(body));
+  });
+}

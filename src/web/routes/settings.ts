@@ -1,0 +1,106 @@
+// Owns the settings page (page size, default sort) and the index's page-size form; both are
+// stored per user. Must not accept an out-of-range value silently: it is shown as an error.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { WebDeps } from '../context.js';
+import { requireSignedIn } from '../plugins/session.js';
+import { sendPage } from '../render.js';
+import type { SignedIn } from '../session-mail.js';
+import type { Prefs } from '../session-store.js';
+import { settingsMain, type SettingsView } from '../views/settings-page.js';
+import { inboxUrl, safeReturnPath } from '../views/urls.js';
+import {
+  folderNav,
+  isSortField,
+  isSortOrder,
+  loadFolders,
+  maxPageSize,
+  minPageSize,
+  prefsOf,
+} from './common.js';
+
+/** A whole number in the allowed range, or null. */
+export function parsePageSize(value: unknown): number | null {
+  if (typeof value !== 'string' || !/^\s*\d{1,4}\s*$/.test(value)) return null;
+  const size = Number(value);
+  return size >= minPageSize && size <= maxPageSize ? size : null;
+}
+
+const pageSizeError = `Enter a number of messages per page from ${minPageSize} to ${maxPageSize}.`;
+
+/** Where the index's page-size form returns: the same folder, back on page 1. */
+function backToFirstPage(next: string | null): string {
+  if (next === null) return inboxUrl;
+  const url = new URL(next, 'http://same.invalid');
+  url.searchParams.delete('page');
+  url.searchParams.set('saved', '1');
+  return url.pathname + url.search;
+}
+
+export function registerSettingsRoutes(app: FastifyInstance, deps: WebDeps): void {
+  async function showSettings(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    who: SignedIn,
+    view: Omit<SettingsView, 'csrf' | 'minPageSize' | 'maxPageSize'>,
+    status = 200,
+  ): Promise<FastifyReply> {
+    const folders = await loadFolders(deps, who);
+    const main = settingsMain({ ...view, csrf: who.record.csrf, minPageSize, maxPageSize });
+    const title = view.error ? 'Error: Settings' : 'Settings';
+    return sendPage(deps, request, reply, { title, main, nav: folderNav(folders, null) }, status);
+  }
+
+  app.get('/settings', async (request, reply) => {
+    const who = requireSignedIn(request);
+    const prefs = prefsOf(deps, who);
+    const saved = (request.query as Record<string, unknown>).saved === '1';
+    return showSettings(request, reply, who, {
+      pageSize: String(prefs.pageSize),
+      sort: prefs.sort,
+      order: prefs.order,
+      notice: saved ? 'Settings saved.' : null,
+    });
+  });
+
+  app.post('/settings', async (request, reply) => {
+    const who = requireSignedIn(request);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const current = prefsOf(deps, who);
+    const sort = isSortField(body.sort) ? body.sort : current.sort;
+    const order = isSortOrder(body.order) ? body.order : current.order;
+    const pageSize = parsePageSize(body.pageSize);
+    if (pageSize === null) {
+      const typed = typeof body.pageSize === 'string' ? body.pageSize.slice(0, 10) : '';
+      return showSettings(
+        request,
+        reply,
+        who,
+        { pageSize: typed, sort, order, error: pageSizeError },
+        400,
+      );
+    }
+    const prefs: Prefs = { pageSize, sort, order };
+    deps.sessions.savePrefs(who.record.user, who.record.domain, prefs);
+    return reply.redirect('/settings?saved=1', 303);
+  });
+
+  app.post('/settings/page-size', async (request, reply) => {
+    const who = requireSignedIn(request);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const pageSize = parsePageSize(body.pageSize);
+    if (pageSize === null) {
+      const current = prefsOf(deps, who);
+      const typed = typeof body.pageSize === 'string' ? body.pageSize.slice(0, 10) : '';
+      return showSettings(
+        request,
+        reply,
+        who,
+        { ...current, pageSize: typed, error: pageSizeError },
+        400,
+      );
+    }
+    const current = prefsOf(deps, who);
+    deps.sessions.savePrefs(who.record.user, who.record.domain, { ...current, pageSize });
+    return reply.redirect(backToFirstPage(safeReturnPath(body.next)), 303);
+  });
+}

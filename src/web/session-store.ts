@@ -1,0 +1,213 @@
+// Owns the web_sessions tables: signed-in sessions (hashed ids, sealed passwords, CSRF tokens)
+// and per-user preferences. Must not hold a clear password or a cookie key: see session-crypto.
+import { closeSync, chmodSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { openDatabase, type Db, type Migrations } from '../store/index.js';
+import type { SortField, SortOrder } from '../protocol/index.js';
+import { randomSealKey, randomToken, sealPassword, sessionIdOf } from './session-crypto.js';
+
+/** The session file is readable by its owner only: it holds sealed passwords. */
+const sessionFileMode = 0o600;
+/** last_seen is rewritten at most this often, so a burst of requests is not a burst of writes. */
+const touchIntervalMs = 30_000;
+
+export const webSessionMigrations: Migrations = {
+  owner: 'web_sessions',
+  steps: [
+    `CREATE TABLE web_sessions (
+       id TEXT PRIMARY KEY,
+       user TEXT NOT NULL,
+       domain TEXT NOT NULL,
+       cache_session TEXT NOT NULL UNIQUE,
+       csrf TEXT NOT NULL,
+       sealed_password BLOB NOT NULL,
+       created_ms INTEGER NOT NULL,
+       last_seen_ms INTEGER NOT NULL
+     );
+     CREATE INDEX web_sessions_last_seen ON web_sessions (last_seen_ms);
+     CREATE TABLE web_prefs (
+       user TEXT NOT NULL,
+       domain TEXT NOT NULL,
+       page_size INTEGER NOT NULL,
+       sort TEXT NOT NULL,
+       sort_order TEXT NOT NULL,
+       PRIMARY KEY (user, domain)
+     );`,
+  ],
+};
+
+export interface SessionRecord {
+  /** sha256 of the cookie's token. */
+  readonly id: string;
+  readonly user: string;
+  readonly domain: string;
+  /** The webcache's session key (protocol `sessionKey`), never shown to the browser. */
+  readonly cacheSession: string;
+  readonly csrf: string;
+  readonly sealedPassword: Buffer;
+  readonly createdMs: number;
+  readonly lastSeenMs: number;
+}
+
+export interface Prefs {
+  readonly pageSize: number;
+  readonly sort: SortField;
+  readonly order: SortOrder;
+}
+
+interface SessionRow {
+  id: string;
+  user: string;
+  domain: string;
+  cache_session: string;
+  csrf: string;
+  sealed_password: Buffer;
+  created_ms: number;
+  last_seen_ms: number;
+}
+
+interface PrefsRow {
+  page_size: number;
+  sort: string;
+  sort_order: string;
+}
+
+export interface NewSession {
+  /** What goes into the cookie: `<token>.<key>`. */
+  readonly token: string;
+  readonly key: string;
+  readonly record: SessionRecord;
+}
+
+export interface SessionStoreOptions {
+  readonly idleTimeoutMs: number;
+  readonly now?: () => number;
+}
+
+function toRecord(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    user: row.user,
+    domain: row.domain,
+    cacheSession: row.cache_session,
+    csrf: row.csrf,
+    sealedPassword: row.sealed_password,
+    createdMs: row.created_ms,
+    lastSeenMs: row.last_seen_ms,
+  };
+}
+
+const sortFields: readonly string[] = ['date', 'from', 'subject', 'size'];
+
+export class SessionStore {
+  readonly #db: Db;
+  readonly #idleTimeoutMs: number;
+  readonly #now: () => number;
+
+  constructor(db: Db, options: SessionStoreOptions) {
+    this.#db = db;
+    this.#idleTimeoutMs = options.idleTimeoutMs;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Creates a session with fresh random token, cookie key and CSRF token. */
+  create(input: {
+    user: string;
+    domain: string;
+    cacheSession: string;
+    password: string;
+  }): NewSession {
+    const token = randomToken();
+    const key = randomSealKey();
+    const id = sessionIdOf(token);
+    const now = this.#now();
+    const row: SessionRow = {
+      id,
+      user: input.user,
+      domain: input.domain,
+      cache_session: input.cacheSession,
+      csrf: randomToken(),
+      sealed_password: sealPassword(input.password, key, id),
+      created_ms: now,
+      last_seen_ms: now,
+    };
+    this.#db
+      .prepare(
+        `INSERT INTO web_sessions (id, user, domain, cache_session, csrf, sealed_password,
+           created_ms, last_seen_ms)
+         VALUES (@id, @user, @domain, @cache_session, @csrf, @sealed_password, @created_ms,
+           @last_seen_ms)`,
+      )
+      .run(row);
+    return { token, key, record: toRecord(row) };
+  }
+
+  /** The live session of a cookie token, or null; an idle one is deleted on the way. */
+  find(token: string): SessionRecord | null {
+    const id = sessionIdOf(token);
+    const row = this.#db.prepare('SELECT * FROM web_sessions WHERE id = ?').get(id) as
+      SessionRow | undefined;
+    if (!row) return null;
+    const now = this.#now();
+    if (now - row.last_seen_ms > this.#idleTimeoutMs) {
+      this.delete(id);
+      return null;
+    }
+    if (now - row.last_seen_ms > touchIntervalMs) {
+      this.#db.prepare('UPDATE web_sessions SET last_seen_ms = ? WHERE id = ?').run(now, id);
+      row.last_seen_ms = now;
+    }
+    return toRecord(row);
+  }
+
+  delete(id: string): void {
+    this.#db.prepare('DELETE FROM web_sessions WHERE id = ?').run(id);
+  }
+
+  /** Deletes sessions idle longer than the timeout; returns how many went. */
+  sweepIdle(): number {
+    const cutoff = this.#now() - this.#idleTimeoutMs;
+    return this.#db.prepare('DELETE FROM web_sessions WHERE last_seen_ms < ?').run(cutoff).changes;
+  }
+
+  prefs(user: string, domain: string, defaults: Prefs): Prefs {
+    const row = this.#db
+      .prepare('SELECT page_size, sort, sort_order FROM web_prefs WHERE user = ? AND domain = ?')
+      .get(user, domain) as PrefsRow | undefined;
+    if (!row) return defaults;
+    return {
+      pageSize: row.page_size,
+      sort: sortFields.includes(row.sort) ? (row.sort as SortField) : defaults.sort,
+      order: row.sort_order === 'asc' ? 'asc' : 'desc',
+    };
+  }
+
+  savePrefs(user: string, domain: string, prefs: Prefs): void {
+    this.#db
+      .prepare(
+        `INSERT INTO web_prefs (user, domain, page_size, sort, sort_order) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (user, domain) DO UPDATE SET page_size = excluded.page_size,
+           sort = excluded.sort, sort_order = excluded.sort_order`,
+      )
+      .run(user, domain, prefs.pageSize, prefs.sort, prefs.order);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}
+
+/**
+ * Opens (creating if needed) the session database with mode 0600. The file is created before
+ * SQLite opens it so it never exists with wider permissions; SQLite gives its -wal and -shm
+ * files the main file's mode.
+ */
+export function openSessionStore(file: string, options: SessionStoreOptions): SessionStore {
+  if (file !== ':memory:') {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    if (!existsSync(file)) closeSync(openSync(file, 'a', sessionFileMode));
+  }
+  const db = openDatabase(file, [webSessionMigrations]);
+  if (file !== ':memory:') chmodSync(file, sessionFileMode);
+  return new SessionStore(db, options);
+}

@@ -1,0 +1,83 @@
+// Owns the page frame every HTML page shares: lang, title, skip link, banner, folder navigation
+// slot and <main>. Must not take mail HTML (SanitizedMailHtml) or inline scripts and styles.
+import { html, type Html } from '../../base/index.js';
+
+export const appName = 'AlphaMail';
+
+export interface AssetUrls {
+  readonly css: string;
+  readonly js: string;
+}
+
+/** Who is signed in, for the banner's name and sign-out form. */
+export interface BannerUser {
+  readonly user: string;
+  readonly domain: string;
+  readonly csrf: string;
+}
+
+export interface PageInput {
+  /** What the page is about, first: "Inbox, 3 unread". " — AlphaMail" is appended. */
+  readonly title: string;
+  readonly assets: AssetUrls;
+  readonly signedIn: BannerUser | null;
+  /** The folder navigation, when the page has it. */
+  readonly nav?: Html | null;
+  readonly main: Html;
+}
+
+export function hiddenCsrf(token: string): Html {
+  return html`<input type="hidden" name="_csrf" value="${token}" />`;
+}
+
+function banner(signedIn: BannerUser | null): Html {
+  const account = signedIn
+    ? html`<div class="account">
+        <p class="who">Signed in as <strong>${signedIn.user}@${signedIn.domain}</strong></p>
+        <a class="settings-link" href="/settings">Settings</a>
+        <form method="post" action="/logout" class="sign-out">
+          ${hiddenCsrf(signedIn.csrf)}
+          <button type="submit">Sign out</button>
+        </form>
+      </div>`
+    : null;
+  return html`<header class="banner">
+    <p class="app-name"><a href="/">${appName}</a></p>
+    ${account}
+  </header>`;
+}
+
+export function renderPage(page: PageInput): string {
+  const layoutClass = page.nav ? 'layout with-nav' : 'layout';
+  return `<!doctype html>\n${html`<html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <meta name="referrer" content="no-referrer" />
+      <title>${page.title} — ${appName}</title>
+      <link rel="stylesheet" href="${page.assets.css}" />
+      <script src="${page.assets.js}" defer></script>
+    </head>
+    <body>
+      <a class="skip-link" href="#main">Skip to main content</a>
+      ${banner(page.signedIn)}
+      <div class="${layoutClass}">
+        ${page.nav ?? null}
+        <main id="main" tabindex="-1">${page.main}</main>
+      </div>
+    </body>
+  </html>`.toString()}\n`;
+}
+
+/** A focusable summary of what went wrong, placed first in <main> and focused on load. */
+export function errorSummary(message: string, heading = 'There is a problem'): Html {
+  return html`<div class="error-summary" role="alert" tabindex="-1" id="error-summary" autofocus>
+    <h2>${heading}</h2>
+    <p>${message}</p>
+  </div>`;
+}
+
+/** A calm status line ("Settings saved"), announced politely. */
+export function statusNotice(message: string): Html {
+  return html`<p class="status-notice" role="status">${message}</p>`;
+}

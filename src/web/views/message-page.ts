@@ -1,0 +1,134 @@
+// Owns the message page: headers in a <dl>, neighbours, attachments, and the body as a sandboxed
+// iframe (HTML) or linkified pre-wrapped text. Must not place mail HTML in the page itself.
+import { html, type Html } from '../../base/index.js';
+import type { AttachmentInfo, MessageDetail } from '../../protocol/index.js';
+import { formatDate, formatSize, fullAddresses, machineDate } from './format.js';
+import { bodyUrl, folderUrl, messageUrl, partUrl, sourceUrl, type IndexQuery } from './urls.js';
+
+export interface MessageView {
+  readonly message: MessageDetail;
+  readonly folderName: string;
+  readonly query: IndexQuery;
+  /** The linkified text body (from mime's linkifyText), when the message has no HTML. */
+  readonly textBody: Html | null;
+  /** Remote images the sanitiser removed from the HTML body. */
+  readonly remoteBlocked: number;
+  readonly allowRemote: boolean;
+}
+
+/** The page title: the subject, then where it is. */
+export function messageTitle(message: MessageDetail, folderName: string): string {
+  return `${subjectOf(message)} (${folderName})`;
+}
+
+export function subjectOf(message: MessageDetail): string {
+  return message.subject.trim() === '' ? '(no subject)' : message.subject;
+}
+
+function headerList(m: MessageDetail): Html {
+  const row = (term: string, value: string | null): Html | null =>
+    value === null || value === ''
+      ? null
+      : html`<dt>${term}</dt>
+          <dd>${value}</dd>`;
+  const when = m.date ? machineDate(m.date) : null;
+  const dateRow = m.date
+    ? html`<dt>Date</dt>
+        <dd>${when ? html`<time datetime="${when}">${formatDate(m.date)}</time>` : m.date}</dd>`
+    : null;
+  return html`<dl class="message-headers">
+    ${row('From', fullAddresses(m.from))} ${row('To', fullAddresses(m.to))}
+    ${row('Cc', fullAddresses(m.cc))}
+    ${m.replyTo.length > 0 ? row('Reply to', fullAddresses(m.replyTo)) : null} ${dateRow}
+  </dl>`;
+}
+
+function messageNav(view: MessageView): Html {
+  const { message: m, query } = view;
+  const neighbour = (uid: number | null, label: string, rel: string): Html =>
+    uid === null
+      ? html`<li><span class="disabled">${label}</span></li>`
+      : html`<li><a href="${messageUrl(m.folder, uid, query)}" rel="${rel}">${label}</a></li>`;
+  return html`<nav class="message-nav" aria-label="Message">
+    <ul>
+      <li><a href="${folderUrl(m.folder, query)}">Back to ${view.folderName}</a></li>
+      ${neighbour(m.prevUid, 'Previous message', 'prev')}
+      ${neighbour(m.nextUid, 'Next message', 'next')}
+      <li><a href="${sourceUrl(m.folder, m.uid)}">View source</a></li>
+    </ul>
+  </nav>`;
+}
+
+function notices(view: MessageView): Html | null {
+  const items: Html[] = view.message.notices.map((n) => html`<li>${n}</li>`);
+  const remote =
+    view.remoteBlocked > 0 && !view.allowRemote
+      ? html`<div class="notice remote-notice">
+          <p>Remote images were blocked to protect your privacy.</p>
+          <p>
+            <a
+              href="${messageUrl(view.message.folder, view.message.uid, view.query, { allowRemote: true })}"
+              >Load remote images</a
+            >
+          </p>
+        </div>`
+      : null;
+  if (items.length === 0 && remote === null) return null;
+  return html`${
+    items.length > 0
+      ? html`<ul class="notice message-notices">
+          ${items}
+        </ul>`
+      : null
+  }${remote}`;
+}
+
+function bodySection(view: MessageView): Html {
+  const { message: m } = view;
+  let content: Html;
+  if (m.html !== null) {
+    // No allow-scripts: the frame's document is inert; allow-same-origin lets app.js size it.
+    content = html`<iframe
+      class="message-frame"
+      title="Message content"
+      sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"
+      src="${bodyUrl(m.folder, m.uid, view.allowRemote)}"
+    ></iframe>`;
+  } else if (view.textBody !== null) {
+    content = html`<div class="message-text">${view.textBody}</div>`;
+  } else {
+    content = html`<p class="empty">This message has no text.</p>`;
+  }
+  return html`<section class="message-body" aria-labelledby="body-heading">
+    <h2 id="body-heading" class="visually-hidden">Message text</h2>
+    ${content}
+  </section>`;
+}
+
+function attachmentItem(m: MessageDetail, a: AttachmentInfo): Html {
+  const name = a.filename.trim() === '' ? `Part ${a.part}` : a.filename;
+  return html`<li>
+    <a href="${partUrl(m.folder, m.uid, a.part)}" download>${name}</a>
+    <span class="attachment-meta">${a.contentType}, ${formatSize(a.size)}</span>
+  </li>`;
+}
+
+function attachmentList(m: MessageDetail): Html | null {
+  const shown = m.attachments.filter((a) => a.disposition === 'attachment' || a.contentId === null);
+  if (shown.length === 0) return null;
+  return html`<section class="attachments" aria-labelledby="attachments-heading">
+    <h2 id="attachments-heading">Attachments (${shown.length})</h2>
+    <ul>
+      ${shown.map((a) => attachmentItem(m, a))}
+    </ul>
+  </section>`;
+}
+
+export function messageMain(view: MessageView): Html {
+  const { message: m } = view;
+  return html`${messageNav(view)}
+    <article class="message" aria-labelledby="message-subject">
+      <h1 id="message-subject">${subjectOf(m)}</h1>
+      ${headerList(m)} ${notices(view)} ${bodySection(view)} ${attachmentList(m)}
+    </article>`;
+}

@@ -1,0 +1,61 @@
+// Owns the shape of every page URL, so routes and templates agree on it.
+// Must not hold state: pure string building.
+import type { SortField, SortOrder } from '../../protocol/index.js';
+
+export interface IndexQuery {
+  readonly sort: SortField;
+  readonly order: SortOrder;
+  readonly page?: number;
+}
+
+function query(values: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(values)) if (v !== undefined) params.set(k, String(v));
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+export function folderUrl(folder: string, q?: IndexQuery): string {
+  const base = `/f/${encodeURIComponent(folder)}`;
+  if (!q) return base;
+  return base + query({ sort: q.sort, order: q.order, page: q.page });
+}
+
+export function messageUrl(
+  folder: string,
+  uid: number,
+  q?: IndexQuery,
+  options: { allowRemote?: boolean } = {},
+): string {
+  const base = `/f/${encodeURIComponent(folder)}/${uid}`;
+  return (
+    base + query({ sort: q?.sort, order: q?.order, remote: options.allowRemote ? 1 : undefined })
+  );
+}
+
+export function bodyUrl(folder: string, uid: number, allowRemote: boolean): string {
+  return `${messageUrl(folder, uid)}/body${allowRemote ? '?remote=1' : ''}`;
+}
+
+export function sourceUrl(folder: string, uid: number): string {
+  return `${messageUrl(folder, uid)}/source`;
+}
+
+export function partUrl(folder: string, uid: number, part: string, inline = false): string {
+  return `${messageUrl(folder, uid)}/part/${part}${inline ? '?inline=1' : ''}`;
+}
+
+/** The inbox's IMAP name is INBOX on every server (RFC 3501 §5.1), whatever the prefix. */
+export const inboxUrl = folderUrl('INBOX');
+
+/**
+ * A return-to target is followed only when it is a path on this site: it starts with one "/",
+ * not "//" or "/\" (which browsers read as another host), and has no control characters.
+ */
+export function safeReturnPath(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length > 2000) return null;
+  if (!/^\/(?![/\\])/.test(value)) return null;
+  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+  if (/[\u0000-\u001f\u007f\\]/.test(value)) return null;
+  return value;
+}
