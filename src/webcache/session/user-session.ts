@@ -191,31 +191,35 @@ export class UserSession {
   ): Promise<T> {
     return this.run(what, priority, async (client) => {
       await this.checkFolderExists(client, path);
-      const lock = await client.getMailboxLock(path).catch((err: unknown) => {
+      let cache = this.folders.get(path) ?? null;
+      const isWarm =
+        this.selected === path &&
+        cache !== null &&
+        client.mailbox !== false &&
+        client.mailbox.path === path;
+      if (!isWarm) {
+        // SELECT through imapflow's mailbox lock, released at once: our queue already
+        // serialises the session. Holding the lock on warm requests would keep postponing
+        // auto-IDLE, and without IDLE no new mail is pushed to us.
         this.selected = null;
-        if ((err as { responseStatus?: unknown }).responseStatus === 'NO') {
-          throw new AlphaMailError('AM_FOLDER_NOT_FOUND', 'SELECT refused');
-        }
-        throw err;
-      });
-      let hold: Promise<void> | undefined;
-      try {
-        let cache = this.folders.get(path) ?? null;
-        if (this.selected !== path || cache === null) {
-          this.selected = null;
+        const lock = await client.getMailboxLock(path).catch((err: unknown) => {
+          if ((err as { responseStatus?: unknown }).responseStatus === 'NO') {
+            throw new AlphaMailError('AM_FOLDER_NOT_FOUND', 'SELECT refused');
+          }
+          throw err;
+        });
+        try {
           cache ??= this.loadStored(path);
           const synced = await syncSelectedFolder(client, cache, (c) => this.folders.set(path, c));
           cache = synced.cache;
           this.selected = path;
-          this.indexChanged(path);
+        } finally {
+          lock.release();
         }
-        const result = await work(client, cache);
-        hold = result.hold;
-        return result;
-      } finally {
-        if (hold) void hold.finally(() => lock.release());
-        else lock.release();
+        this.indexChanged(path);
       }
+      if (cache === null) throw new AlphaMailError('AM_INTERNAL', 'folder cache missing');
+      return work(client, cache);
     });
   }
 

@@ -38,12 +38,7 @@ export class LiveSync {
       if (!this.session.isSelected(path) || !client.mailbox || client.mailbox.path !== path) {
         return { value: undefined };
       }
-      const lock = await client.getMailboxLock(path);
-      try {
-        await work(client);
-      } finally {
-        lock.release();
-      }
+      await work(client);
       return { value: undefined };
     });
   }
