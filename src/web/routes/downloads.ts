@@ -20,7 +20,7 @@ export const inlineImageTypes: ReadonlySet<string> = new Set([
 const passThroughTypes =
   /^(?:image\/(?:png|jpeg|gif|webp|bmp|tiff)|audio\/[a-z0-9.+-]+|video\/[a-z0-9.+-]+|text\/(?:plain|csv|calendar)|application\/(?:pdf|zip|gzip|x-tar|x-7z-compressed|rtf|msword|vnd\.ms-[a-z0-9.-]+|vnd\.openxmlformats-officedocument\.[a-z0-9.-]+|vnd\.oasis\.opendocument\.[a-z0-9.-]+))$/;
 /** Whatever a browser might render or run, even if it matched above (e.g. "+xml" suffixes). */
-const renderableTypes = /html|xml|svg|script|xsl|css|multipart|message\//;
+const renderableTypes = /html|[/+]xml$|svg|script|xsl|css|multipart|message\//;
 
 /** The Content-Type a download is served with. */
 export function downloadContentType(declared: string): string {
