@@ -63,7 +63,11 @@ function decodeShown(
     notices.push(`Part ${ref.part} is long; only its first ${maxShownPartBytes} bytes are shown.`);
   }
   try {
-    return decodeBodyPart(raw, { encoding: ref.encoding, charset: ref.charset || null });
+    // Line ends as '\n': mail is CRLF on the wire, the reader and the web tier want one form.
+    return decodeBodyPart(raw, { encoding: ref.encoding, charset: ref.charset || null }).replace(
+      /\r\n/g,
+      '\n',
+    );
   } catch {
     notices.push(`Part ${ref.part} could not be decoded.`);
     return null;
