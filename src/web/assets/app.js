@@ -17,8 +17,11 @@
       return;
     }
     if (!doc || !doc.documentElement) return;
-    const height = Math.min(doc.documentElement.scrollHeight + slackPx, maxFrameHeightPx);
-    frame.style.height = `${height}px`;
+    // The root element's box is the content's height; scrollHeight would never go below the
+    // frame's current height, so a short message could not shrink its frame.
+    const content = Math.ceil(doc.documentElement.getBoundingClientRect().height);
+    frame.style.minHeight = '6rem';
+    frame.style.height = `${Math.min(content + slackPx, maxFrameHeightPx)}px`;
   }
 
   function watch(frame) {
