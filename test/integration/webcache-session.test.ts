@@ -157,3 +157,47 @@ for (const namespace of ['slash', 'inbox-dot'] as const) {
     }
   });
 }
+
+test('a dropped IMAP connection is re-established by the next request (proxy fault)', async () => {
+  const dovecot = await startTestDovecot();
+  const proxy = await startImapProxy({ host: '127.0.0.1', port: dovecot.dovecot.port });
+  const webcache = await startTestWebcache({ domains: [testDomainConfig(proxy.port, 'slash')] });
+  try {
+    const session = newSessionKey();
+    await webcache.client.call('login', {
+      session,
+      user: testUser.name,
+      domain: testDomain,
+      password: testUser.password,
+    });
+    const view = {
+      session,
+      folder: 'INBOX',
+      sort: 'date',
+      order: 'desc',
+      page: 1,
+      pageSize: 20,
+    } as const;
+    const before = await webcache.client.call('listMessages', view);
+    // Background snippet fetching would reconnect at once; let it finish first.
+    while ((await webcache.client.call('sessionStats', { session })).snippetsPending > 0) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    proxy.dropAll();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal((await webcache.client.call('sessionStats', { session })).isConnected, false);
+    proxy.reset();
+    const after = await webcache.client.call('getMessage', {
+      ...view,
+      uid: before.messages[0]?.uid ?? 0,
+      markRead: false,
+    });
+    assert.equal(after.uid, before.messages[0]?.uid);
+    assert.equal(proxy.counts().logins, 1, 'logged in again with the in-memory password');
+    assert.equal(proxy.counts().commands.SEARCH ?? 0, 0, 'the index was resynced, not rebuilt');
+  } finally {
+    await webcache.stop();
+    await proxy.close();
+    await dovecot.stop();
+  }
+});

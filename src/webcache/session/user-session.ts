@@ -285,6 +285,12 @@ export class UserSession {
     return () => this.mail.off('mail', listener);
   }
 
+  /** Called once when the session ends (logout, idle timeout, shutdown). */
+  onClosed(listener: () => void): () => void {
+    this.mail.once('closed', listener);
+    return () => this.mail.off('closed', listener);
+  }
+
   private refreshFolderListInBackground(): void {
     if (this.closed || Date.now() - this.lastUsedMs > folderListRefreshMs * 2) return;
     this.run('refreshFolders', 'background', async (client) => {
@@ -351,6 +357,7 @@ export class UserSession {
     this.saveTimer = null;
     this.live.stop();
     this.saveAll();
+    this.mail.emit('closed');
     this.mail.removeAllListeners();
     const client = this.client;
     this.client = null;
