@@ -226,7 +226,7 @@ test('a plain-text message is linkified inside a pre-wrapped block', async () =>
   assert.equal(res.statusCode, 200);
   assert.match(
     res.body,
-    /<div class="message-text">See <a href="https:\/\/example.org\/x" target="_blank" rel="noopener noreferrer">https:\/\/example.org\/x<\/a>\n<blockquote>quoted &lt;b&gt;<\/blockquote><\/div>/,
+    /<pre class="message-text">See <a href="https:\/\/example.org\/x" target="_blank" rel="noopener noreferrer">https:\/\/example.org\/x<\/a>\n<blockquote>quoted &lt;b&gt;<\/blockquote><\/pre>/,
   );
   assert.ok(!res.body.includes('<iframe'));
 });

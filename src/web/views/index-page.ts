@@ -1,6 +1,6 @@
 // Owns the message index page: a real table (caption, column headers that sort, aria-sort),
 // status as icons plus words, paging and the page-size form. Must not fetch or decide sorting.
-import { html, type Html } from '../../base/index.js';
+import { html, joinHtml, type Html } from '../../base/index.js';
 import type { MessageSummary, Result, SortField, SortOrder } from '../../protocol/index.js';
 import { formatDate, formatSize, machineDate, shortAddresses } from './format.js';
 import { hiddenCsrf, statusNotice } from './layout.js';
@@ -84,7 +84,10 @@ function statusCell(m: MessageSummary): Html {
   if (m.isAnswered) mark('↩', 'Answered', 'mark-answered');
   if (m.isDraft) mark('✎', 'Draft', 'mark-draft');
   if (m.hasAttachments) mark('📎', 'Has attachment', 'mark-attachment');
-  return html`<td class="col-status">${marks}</td>`;
+  // Spaces between marks: text browsers show the words too ("Unread Flagged").
+  return html`<td class="col-status">
+    ${joinHtml(marks.flatMap((m, i) => (i === 0 ? [m] : [' ', m])))}
+  </td>`;
 }
 
 function messageRow(m: MessageSummary, view: IndexView): Html {
@@ -94,7 +97,7 @@ function messageRow(m: MessageSummary, view: IndexView): Html {
   return html`<tr${m.isUnread ? html` class="unread"` : null}>
     ${statusCell(m)}
     <td class="col-from">${shortAddresses(m.from)}</td>
-    <td class="col-subject"><a href="${href}">${subject}</a>${m.snippet ? html`<span class="snippet">${m.snippet}</span>` : null}</td>
+    <td class="col-subject"><a href="${href}">${subject}</a>${m.snippet ? html`<div class="snippet">${m.snippet}</div>` : null}</td>
     <td class="col-date">${when ? html`<time datetime="${when}">${formatDate(m.date)}</time>` : m.date}</td>
     <td class="col-size">${formatSize(m.size)}</td>
   </tr>`;

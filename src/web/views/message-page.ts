@@ -89,13 +89,17 @@ function bodySection(view: MessageView): Html {
   if (m.html !== null) {
     // No allow-scripts: the frame's document is inert; allow-same-origin lets app.js size it.
     content = html`<iframe
-      class="message-frame"
-      title="Message content"
-      sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"
-      src="${bodyUrl(m.folder, m.uid, view.allowRemote)}"
-    ></iframe>`;
+        class="message-frame"
+        title="Message content"
+        sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"
+        src="${bodyUrl(m.folder, m.uid, view.allowRemote)}"
+      ></iframe>
+      <p class="frame-link">
+        <a href="${bodyUrl(m.folder, m.uid, view.allowRemote)}">Open the message text on its own</a>
+      </p>`;
   } else if (view.textBody !== null) {
-    content = html`<div class="message-text">${view.textBody}</div>`;
+    // <pre>, not a styled <div>: text browsers ignore CSS and must still keep the lines.
+    content = html`<pre class="message-text">${view.textBody}</pre>`;
   } else {
     content = html`<p class="empty">This message has no text.</p>`;
   }
