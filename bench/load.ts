@@ -1,0 +1,121 @@
+// Owns load generation and latency figures: closed-loop virtual users that run until a deadline,
+// and nearest-rank percentiles. Must not know what a page view does or where it goes.
+
+/** Error messages kept per recorder, so a failing run shows why without flooding memory. */
+const keptErrorMessages = 5;
+
+export interface LatencySummary {
+  count: number;
+  errors: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
+  meanMs: number | null;
+  /** The first few error messages, for the report. */
+  errorMessages: string[];
+}
+
+/** Nearest-rank percentile (no interpolation) of sorted values; null when empty. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[Math.min(rank, sorted.length) - 1] ?? null;
+}
+
+export class LatencyRecorder {
+  readonly #samples: number[] = [];
+  #errors = 0;
+  readonly #errorMessages: string[] = [];
+
+  /** Runs one page view, recording its latency, or an error (which is not a latency). */
+  async time<T>(work: () => Promise<T>): Promise<T | undefined> {
+    const started = performance.now();
+    try {
+      const result = await work();
+      this.#samples.push(performance.now() - started);
+      return result;
+    } catch (err) {
+      this.#errors += 1;
+      if (this.#errorMessages.length < keptErrorMessages) {
+        this.#errorMessages.push(err instanceof Error ? err.message : String(err));
+      }
+      return undefined;
+    }
+  }
+
+  get count(): number {
+    return this.#samples.length;
+  }
+
+  get errors(): number {
+    return this.#errors;
+  }
+
+  summary(): LatencySummary {
+    const sorted = [...this.#samples].sort((a, b) => a - b);
+    const round = (v: number | null): number | null =>
+      v === null ? null : Math.round(v * 100) / 100;
+    const sum = sorted.reduce((s, v) => s + v, 0);
+    return {
+      count: sorted.length,
+      errors: this.#errors,
+      p50Ms: round(percentile(sorted, 50)),
+      p95Ms: round(percentile(sorted, 95)),
+      p99Ms: round(percentile(sorted, 99)),
+      maxMs: round(sorted.at(-1) ?? null),
+      meanMs: round(sorted.length === 0 ? null : sum / sorted.length),
+      errorMessages: [...this.#errorMessages],
+    };
+  }
+}
+
+/**
+ * Runs `step` for each virtual user over and over until `durationMs` has passed (a step that
+ * started before the deadline finishes). Returns the wall time actually spent in ms.
+ */
+export async function runClosedLoop<U>(
+  users: readonly U[],
+  durationMs: number,
+  step: (user: U, iteration: number) => Promise<void>,
+): Promise<number> {
+  const started = performance.now();
+  const deadline = started + durationMs;
+  await Promise.all(
+    users.map(async (user) => {
+      for (let iteration = 0; performance.now() < deadline; iteration++) {
+        await step(user, iteration);
+      }
+    }),
+  );
+  return performance.now() - started;
+}
+
+/** Small deterministic generator so runs pick the same pages and messages. */
+export class SeededRandom {
+  #state: number;
+
+  constructor(seed: number) {
+    this.#state = seed >>> 0 || 1;
+  }
+
+  /** xorshift32: in [0, 1). */
+  next(): number {
+    let x = this.#state;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.#state = x >>> 0;
+    return this.#state / 0x1_0000_0000;
+  }
+
+  int(minInclusive: number, maxInclusive: number): number {
+    return minInclusive + Math.floor(this.next() * (maxInclusive - minInclusive + 1));
+  }
+
+  pick<T>(items: readonly T[]): T {
+    const item = items[Math.floor(this.next() * items.length)];
+    if (item === undefined) throw new Error('pick from an empty list');
+    return item;
+  }
+}

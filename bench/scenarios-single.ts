@@ -1,0 +1,263 @@
+// Owns the single-user scenarios: (1) cold sign-in, (2) warm paging and re-sorting, (3) opening
+// messages, (6) sign-in after a webcache restart, and the memory figures. Must not start servers.
+import { ImapFlow, type MessageStructureObject } from 'imapflow';
+import { AlphaMailUser, type IndexView } from './alphamail-user.js';
+import { baselineIndexPage, baselineMessagePage } from './baseline-client.js';
+import { baselineTarget, coldUser, idleUser, openUser, type BenchContext } from './context.js';
+import { measurePhase, waitForQuiet, type PhaseResult } from './phase.js';
+import { residentBytes } from './probes.js';
+
+export interface MessageOpen {
+  uid: number;
+  size: number;
+  /** Encoded size of the text parts a reader sees (the HTML one of an alternative). */
+  shownBytes: number;
+  alphamailImapBytes: number;
+  baselineImapBytes: number;
+}
+
+export interface MemoryFigures {
+  webcacheRssStartBytes: number | null;
+  webcacheRssEndBytes: number | null;
+  /** RSS growth from signing in the largest cold user, per message of its INBOX. */
+  bytesPerIndexedMessage: number | null;
+  /** RSS growth per signed-in user with an empty INBOX. */
+  bytesPerIdleSession: number | null;
+}
+
+export function webcacheRss(ctx: BenchContext): number | null {
+  const pid = ctx.alphamail.webcacheProcess()?.pid;
+  return pid === undefined ? null : residentBytes(pid);
+}
+
+function password(ctx: BenchContext, user: string): string {
+  return ctx.mail.passwords.get(user) ?? '';
+}
+
+/** Scenario 1: each cold user signs in once; the largest one also gives memory per message. */
+export async function coldSignIn(ctx: BenchContext): Promise<{
+  phases: PhaseResult[];
+  bytesPerIndexedMessage: number | null;
+  largest: AlphaMailUser;
+}> {
+  const phases: PhaseResult[] = [];
+  let bytesPerIndexedMessage: number | null = null;
+  let largest: AlphaMailUser | null = null;
+  const biggest = Math.max(...ctx.sizes.coldSizes);
+  for (const size of ctx.sizes.coldSizes) {
+    const name = coldUser(size);
+    const user = new AlphaMailUser(ctx.alphamail.url, name, password(ctx, name));
+    await waitForQuiet(ctx.env);
+    const rssBefore = webcacheRss(ctx);
+    const scenario = `1 cold sign-in, ${size} messages`;
+    phases.push(
+      await measurePhase(ctx.env, scenario, 'alphamail', ctx.alphamailProxy, async (rec) => {
+        await rec('signin').time(() => user.signIn());
+        return null;
+      }),
+    );
+    await waitForQuiet(ctx.env);
+    const rssAfter = webcacheRss(ctx);
+    if (size === biggest) {
+      largest = user;
+      if (rssBefore !== null && rssAfter !== null && size > 0) {
+        bytesPerIndexedMessage = Math.round((rssAfter - rssBefore) / size);
+      }
+    }
+    const target = baselineTarget(ctx, name);
+    phases.push(
+      await measurePhase(ctx.env, scenario, 'baseline', ctx.baselineProxy, async (rec) => {
+        const view = {
+          sort: 'date',
+          order: 'desc',
+          page: 1,
+          pageSize: ctx.sizes.pageSize,
+        } as const;
+        await rec('signin').time(() => baselineIndexPage(target, view));
+        return null;
+      }),
+    );
+  }
+  if (largest === null) throw new Error('no cold sizes configured');
+  return { phases, bytesPerIndexedMessage, largest };
+}
+
+/** Every sort column in both orders, pages 1..n of each. */
+function warmViews(pagesPerSort: number): IndexView[] {
+  const views: IndexView[] = [];
+  for (const sort of ['date', 'from', 'subject', 'size'] as const) {
+    for (const order of ['desc', 'asc'] as const) {
+      for (let page = 1; page <= pagesPerSort; page++) views.push({ sort, order, page });
+    }
+  }
+  return views;
+}
+
+/** Scenario 2: the largest cold user, already signed in, pages and re-sorts twice over. */
+export async function warmIndex(ctx: BenchContext, user: AlphaMailUser): Promise<PhaseResult[]> {
+  const views = warmViews(ctx.sizes.warmPagesPerSort);
+  const phases: PhaseResult[] = [];
+  for (const pass of ['first visit', 'revisit']) {
+    const scenario = `2 warm index, ${pass}`;
+    phases.push(
+      await measurePhase(ctx.env, scenario, 'alphamail', ctx.alphamailProxy, async (rec) => {
+        for (const view of views) await rec('index').time(() => user.indexPage(view));
+        return null;
+      }),
+    );
+  }
+  const target = baselineTarget(ctx, user.name);
+  phases.push(
+    await measurePhase(ctx.env, '2 warm index', 'baseline', ctx.baselineProxy, async (rec) => {
+      for (const view of views) {
+        await rec('index').time(() =>
+          baselineIndexPage(target, { ...view, pageSize: ctx.sizes.pageSize }),
+        );
+      }
+      return null;
+    }),
+  );
+  return phases;
+}
+
+/** Encoded bytes of the text a reader is shown: text leaves, the HTML one of an alternative. */
+export function shownTextBytes(node: MessageStructureObject): number {
+  const children = node.childNodes ?? [];
+  if (children.length > 0) {
+    if (node.type === 'multipart/alternative') {
+      const pick = children.find((c) => c.type === 'text/html') ?? children.at(-1);
+      return pick ? shownTextBytes(pick) : 0;
+    }
+    return children.reduce((sum, c) => sum + shownTextBytes(c), 0);
+  }
+  if (node.disposition === 'attachment') return 0;
+  return node.type === 'text/plain' || node.type === 'text/html' ? (node.size ?? 0) : 0;
+}
+
+/** Sizes straight from Dovecot (not through a counting proxy) for the messages to open. */
+async function structures(ctx: BenchContext, uids: number[]): Promise<Map<number, MessageOpen>> {
+  const client = new ImapFlow({
+    host: '127.0.0.1',
+    port: ctx.mail.dovecot.port,
+    secure: false,
+    auth: { user: openUser, pass: password(ctx, openUser) },
+    logger: false,
+  });
+  await client.connect();
+  const out = new Map<number, MessageOpen>();
+  try {
+    await client.mailboxOpen('INBOX', { readOnly: true });
+    for (const uid of uids) {
+      const message = await client.fetchOne(
+        String(uid),
+        { bodyStructure: true, size: true },
+        { uid: true },
+      );
+      if (!message || !message.bodyStructure) throw new Error(`no structure for UID ${uid}`);
+      out.set(uid, {
+        uid,
+        size: message.size ?? 0,
+        shownBytes: shownTextBytes(message.bodyStructure),
+        alphamailImapBytes: 0,
+        baselineImapBytes: 0,
+      });
+    }
+  } finally {
+    await client.logout();
+  }
+  return out;
+}
+
+/** Scenario 3: the open user opens the first messages of page 1 and the big one, once each. */
+export async function openMessages(
+  ctx: BenchContext,
+): Promise<{ phases: PhaseResult[]; opens: MessageOpen[]; largeUid: number }> {
+  const user = new AlphaMailUser(ctx.alphamail.url, openUser, password(ctx, openUser));
+  const pageUids = await user.signIn();
+  // The big message was written last with the newest date, so Dovecot gave it the top UID.
+  const largeUid = ctx.mail.inboxSizes.get(openUser) ?? 0;
+  const uids = [...new Set([largeUid, ...pageUids.slice(0, ctx.sizes.messagesToOpen)])];
+  const opens = await structures(ctx, uids);
+  const large = opens.get(largeUid);
+  if (!large || large.size < ctx.sizes.largeAttachmentBytes) {
+    throw new Error(`UID ${largeUid} is not the big message (size ${large?.size ?? 'none'})`);
+  }
+  const phases: PhaseResult[] = [];
+  const am = await measurePhase(
+    ctx.env,
+    '3 open messages',
+    'alphamail',
+    ctx.alphamailProxy,
+    async (rec) => {
+      for (const uid of uids) {
+        const before = ctx.alphamailProxy.counts().bytesFromServer;
+        await rec('message').time(() => user.openMessage(uid));
+        const entry = opens.get(uid);
+        if (entry) entry.alphamailImapBytes = ctx.alphamailProxy.counts().bytesFromServer - before;
+      }
+      return null;
+    },
+  );
+  phases.push(am);
+  const target = baselineTarget(ctx, openUser);
+  const base = await measurePhase(
+    ctx.env,
+    '3 open messages',
+    'baseline',
+    ctx.baselineProxy,
+    async (rec) => {
+      for (const uid of uids) {
+        const before = ctx.baselineProxy.counts().bytesFromServer;
+        await rec('message').time(() => baselineMessagePage(target, uid));
+        const entry = opens.get(uid);
+        if (entry) entry.baselineImapBytes = ctx.baselineProxy.counts().bytesFromServer - before;
+      }
+      return null;
+    },
+  );
+  phases.push(base);
+  return { phases, opens: [...opens.values()], largeUid };
+}
+
+/** Memory per idle session: RSS growth from signing in users whose INBOX is empty. */
+export async function idleSessions(ctx: BenchContext): Promise<{
+  phase: PhaseResult;
+  bytesPerIdleSession: number | null;
+}> {
+  await waitForQuiet(ctx.env);
+  const before = webcacheRss(ctx);
+  const count = ctx.sizes.idleUsers;
+  const phase = await measurePhase(
+    ctx.env,
+    'idle sessions: sign-in',
+    'alphamail',
+    ctx.alphamailProxy,
+    async (rec) => {
+      for (let n = 1; n <= count; n++) {
+        const name = idleUser(n);
+        const user = new AlphaMailUser(ctx.alphamail.url, name, password(ctx, name));
+        await rec('signin').time(() => user.signIn());
+      }
+      return null;
+    },
+  );
+  await waitForQuiet(ctx.env);
+  const after = webcacheRss(ctx);
+  const bytesPerIdleSession =
+    before === null || after === null || count === 0 ? null : Math.round((after - before) / count);
+  return { phase, bytesPerIdleSession };
+}
+
+/** Scenario 6: restart the webcache (SIGTERM, as an operator would), sign in the largest user. */
+export async function signInAfterRestart(ctx: BenchContext): Promise<PhaseResult> {
+  await ctx.alphamail.killWebcache('SIGTERM');
+  await ctx.alphamail.startWebcache();
+  const size = Math.max(...ctx.sizes.coldSizes);
+  const name = coldUser(size);
+  const user = new AlphaMailUser(ctx.alphamail.url, name, password(ctx, name));
+  const scenario = `6 sign-in after webcache restart, ${size} messages`;
+  return measurePhase(ctx.env, scenario, 'alphamail', ctx.alphamailProxy, async (rec) => {
+    await rec('signin').time(() => user.signIn());
+    return null;
+  });
+}
