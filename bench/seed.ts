@@ -2,7 +2,7 @@
 // loopback Dovecot's users, then indexed by doveadm. Must not touch anything outside workDir.
 import { chownSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import {
   ensureDovecotInstalled,
   generateMailbox,
@@ -101,9 +101,20 @@ async function inParallel<T>(items: readonly T[], limit: number, work: (item: T)
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/** Dovecot's auth and mail processes run as other users: every parent must let them pass. */
+function assertTraversable(dir: string): void {
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    if ((statSync(at).mode & 0o001) === 0) {
+      throw new Error(`${at} is not searchable by others (chmod o+x): Dovecot could not read it`);
+    }
+    if (dirname(at) === at) return;
+  }
+}
+
 export async function seedBenchMail(opts: SeedOptions): Promise<SeededMail> {
   ensureDovecotInstalled();
   mkdirSync(opts.workDir, { recursive: true });
+  assertTraversable(opts.workDir);
   const pools = new Map<number, string>();
   for (const size of new Set(opts.users.map((u) => u.size))) {
     pools.set(size, ensurePool(opts.workDir, size, opts.log));
