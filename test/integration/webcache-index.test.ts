@@ -7,8 +7,9 @@ import { ImapFlow } from 'imapflow';
 import type { Readable } from 'node:stream';
 import type { GeneratedMessage } from '../../src/ops/index.js';
 import type { MessageSummary, SortField, SortOrder } from '../../src/protocol/index.js';
-import { startTestDovecot, testUser, type TestDovecot } from '../harness/dovecot.js';
+import { startTestDovecot, testUser } from '../harness/dovecot.js';
 import { startImapProxy } from '../harness/imap-proxy.js';
+import { expectedOrder, manifestByUid } from '../harness/expectations.js';
 import {
   newSessionKey,
   startTestWebcache,
@@ -20,66 +21,6 @@ import {
 const pageSize = 25;
 const sorts: SortField[] = ['date', 'from', 'subject', 'size'];
 const orders: SortOrder[] = ['asc', 'desc'];
-
-/** UID → manifest entry, matched by Message-ID through a separate plain IMAP client. */
-async function manifestByUid(
-  dovecot: TestDovecot,
-  folder: string,
-): Promise<Map<number, GeneratedMessage>> {
-  const byId = new Map(dovecot.messages.map((m) => [m.expect.messageId, m]));
-  const client = new ImapFlow(dovecot.imapOptions());
-  await client.connect();
-  const out = new Map<number, GeneratedMessage>();
-  try {
-    const lock = await client.getMailboxLock(folder);
-    try {
-      for await (const m of client.fetch('1:*', { uid: true, envelope: true }, { uid: true })) {
-        const found = byId.get(m.envelope?.messageId ?? '');
-        assert.ok(found, `uid ${m.uid} is in the manifest`);
-        out.set(m.uid, found);
-      }
-    } finally {
-      lock.release();
-    }
-  } finally {
-    await client.logout();
-  }
-  return out;
-}
-
-const collator = new Intl.Collator('en', { sensitivity: 'accent' });
-const stripPrefixes = (s: string): string =>
-  s.replace(/^\s*(?:(?:re|fwd?|aw|wg)\s*:\s*)+/i, '').trim();
-
-/** The order the issue specifies, written here from scratch: keys, then UID. */
-function expectedOrder(
-  byUid: Map<number, GeneratedMessage>,
-  sort: SortField,
-  order: SortOrder,
-): number[] {
-  const key = (m: GeneratedMessage): number | string => {
-    switch (sort) {
-      case 'date':
-        return m.expect.date.getTime();
-      case 'size':
-        return m.expect.size;
-      case 'from':
-        return m.expect.from.name !== '' ? m.expect.from.name : m.expect.from.address;
-      case 'subject':
-        return stripPrefixes(m.expect.subject);
-    }
-  };
-  const uids = [...byUid.keys()].sort((a, b) => {
-    const ka = key(byUid.get(a) as GeneratedMessage);
-    const kb = key(byUid.get(b) as GeneratedMessage);
-    const byKey =
-      typeof ka === 'number' && typeof kb === 'number'
-        ? ka - kb
-        : collator.compare(String(ka), String(kb));
-    return byKey || a - b;
-  });
-  return order === 'asc' ? uids : uids.reverse();
-}
 
 async function login(webcache: TestWebcache): Promise<string> {
   const session = newSessionKey();
