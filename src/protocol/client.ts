@@ -61,7 +61,9 @@ function post(
     });
     req.on('error', (err: NodeJS.ErrnoException) => {
       if (err instanceof AlphaMailError) return reject(err);
-      reject(new AlphaMailError('AM_WEBCACHE_DOWN', `webcache unreachable: ${err.code ?? err.message}`));
+      reject(
+        new AlphaMailError('AM_WEBCACHE_DOWN', `webcache unreachable: ${err.code ?? err.message}`),
+      );
     });
     req.end(JSON.stringify(body));
   });
@@ -89,7 +91,12 @@ export function createWebcacheClient(endpoint: RpcEndpoint): WebcacheClient {
   return {
     async call(method, params, timeoutMs = defaultCallTimeoutMs) {
       const spec = methods[method];
-      const res = await post(endpoint, rpcPathPrefix + method, spec.params.parse(params), timeoutMs);
+      const res = await post(
+        endpoint,
+        rpcPathPrefix + method,
+        spec.params.parse(params),
+        timeoutMs,
+      );
       const body = await readJson(res);
       if (res.statusCode !== 200) throw fromWireError(body);
       const parsed = spec.result.safeParse(body);

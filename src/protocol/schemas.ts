@@ -13,7 +13,16 @@ export type SortField = z.infer<typeof sortField>;
 export const sortOrder = z.enum(['asc', 'desc']);
 export type SortOrder = z.infer<typeof sortOrder>;
 
-export const specialUse = z.enum(['inbox', 'drafts', 'sent', 'junk', 'trash', 'archive', 'all', 'flagged']);
+export const specialUse = z.enum([
+  'inbox',
+  'drafts',
+  'sent',
+  'junk',
+  'trash',
+  'archive',
+  'all',
+  'flagged',
+]);
 export type SpecialUse = z.infer<typeof specialUse>;
 
 export const folderInfo = z.object({

@@ -107,7 +107,8 @@ export function createRpcServer(options: RpcServerOptions): http.Server {
 
     if (url.startsWith(rpcPathPrefix)) {
       const name = url.slice(rpcPathPrefix.length);
-      if (!Object.hasOwn(methods, name)) throw new AlphaMailError('AM_NOT_FOUND', `no method ${name}`);
+      if (!Object.hasOwn(methods, name))
+        throw new AlphaMailError('AM_NOT_FOUND', `no method ${name}`);
       const method = name as MethodName;
       const params = parseParams(methods[method].params, body);
       const handler = handlers[method] as (p: unknown) => Promise<unknown>;
@@ -121,7 +122,8 @@ export function createRpcServer(options: RpcServerOptions): http.Server {
 
     if (url.startsWith(streamPathPrefix)) {
       const name = url.slice(streamPathPrefix.length);
-      if (!Object.hasOwn(streams, name)) throw new AlphaMailError('AM_NOT_FOUND', `no stream ${name}`);
+      if (!Object.hasOwn(streams, name))
+        throw new AlphaMailError('AM_NOT_FOUND', `no stream ${name}`);
       const stream = name as StreamName;
       const params = parseParams(streams[stream].params, body);
       const handler = streamHandlers[stream] as (

@@ -33,8 +33,7 @@ export function openDatabase(file: string, migrations: readonly Migrations[]): D
 
 function migrate(db: Db, m: Migrations): void {
   const row = db.prepare('SELECT version FROM schema_versions WHERE owner = ?').get(m.owner) as
-    | { version: number }
-    | undefined;
+    { version: number } | undefined;
   const current = row?.version ?? 0;
   if (current > m.steps.length) {
     throw new AlphaMailError(

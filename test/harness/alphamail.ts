@@ -78,7 +78,8 @@ export async function startAlphaMail(opts: {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const collect = (chunk: Buffer): void => {
-      for (const line of chunk.toString('utf8').split('\n')) if (line) logs.push(`${role}: ${line}`);
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line) logs.push(`${role}: ${line}`);
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);

@@ -65,4 +65,3 @@ export function expectedOrder(
   });
   return order === 'asc' ? uids : uids.reverse();
 }
-

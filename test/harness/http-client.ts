@@ -30,7 +30,8 @@ export class FormClient {
       if (!pair || eq < 0) continue;
       const name = pair.slice(0, eq).trim();
       const value = pair.slice(eq + 1).trim();
-      if (/max-age=0|expires=Thu, 01 Jan 1970/i.test(line) || value === '') this.#cookies.delete(name);
+      if (/max-age=0|expires=Thu, 01 Jan 1970/i.test(line) || value === '')
+        this.#cookies.delete(name);
       else this.#cookies.set(name, value);
     }
   }
