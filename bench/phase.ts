@@ -19,6 +19,8 @@ export interface ImapFigures {
   commands: number;
   bytesFromServer: number;
   bytesFromClient: number;
+  /** Command name → count, as the proxy saw them (UID FETCH also counts under FETCH). */
+  byName: Record<string, number>;
   perPageView: { logins: number; selects: number; commands: number; bytes: number } | null;
 }
 
@@ -81,6 +83,7 @@ export function imapFigures(counts: ImapProxyCounts, pageViews: number): ImapFig
     commands: counts.total,
     bytesFromServer: counts.bytesFromServer,
     bytesFromClient: counts.bytesFromClient,
+    byName: { ...commands },
     perPageView:
       pageViews === 0
         ? null

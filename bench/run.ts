@@ -73,6 +73,7 @@ async function runScenarios(ctx: BenchContext): Promise<Omit<BenchResults, 'meta
     webcacheRssStartBytes: webcacheRss(ctx),
     webcacheRssEndBytes: null,
     bytesPerIndexedMessage: null,
+    bytesPerIndexedMessageAfterRestart: null,
     bytesPerIdleSession: null,
   };
   const cold = await coldSignIn(ctx);
@@ -94,7 +95,9 @@ async function runScenarios(ctx: BenchContext): Promise<Omit<BenchResults, 'meta
   phases.push(...(await clickThrough(ctx, users)));
   memory.webcacheRssEndBytes = webcacheRss(ctx);
 
-  phases.push(await signInAfterRestart(ctx));
+  const restart = await signInAfterRestart(ctx);
+  phases.push(restart.phase);
+  memory.bytesPerIndexedMessageAfterRestart = restart.bytesPerIndexedMessage;
   return {
     phases,
     opens: opened.opens,
