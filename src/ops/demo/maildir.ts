@@ -3,6 +3,7 @@
 import { mkdirSync, utimesSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AlphaMailError } from '../../base/index.js';
+import { encodeMailboxName } from '../../mailbox/index.js';
 import { namespacePrefix, namespaceSeparator, type DemoNamespace } from './dovecot-config.js';
 
 export type SeedFlag = '\\Seen' | '\\Flagged' | '\\Answered' | '\\Draft';
@@ -19,30 +20,6 @@ const flagLetters: Record<SeedFlag, string> = {
   '\\Answered': 'R',
   '\\Seen': 'S',
 };
-
-/** Modified UTF-7 of one folder name component (RFC 3501 §5.1.3), as Dovecot stores it. */
-export function encodeModifiedUtf7(name: string): string {
-  let out = '';
-  let pending: number[] = [];
-  const flush = (): void => {
-    if (pending.length === 0) return;
-    const bytes = Buffer.alloc(pending.length * 2);
-    pending.forEach((unit, i) => bytes.writeUInt16BE(unit, i * 2));
-    out += '&' + bytes.toString('base64').replace(/=+$/, '').replace(/\//g, ',') + '-';
-    pending = [];
-  };
-  for (let i = 0; i < name.length; i++) {
-    const unit = name.charCodeAt(i);
-    if (unit >= 0x20 && unit <= 0x7e) {
-      flush();
-      out += unit === 0x26 ? '&-' : name[i];
-    } else {
-      pending.push(unit);
-    }
-  }
-  flush();
-  return out;
-}
 
 /** The path components of an IMAP folder name in this namespace; [] for INBOX itself. */
 export function folderComponents(folder: string, namespace: DemoNamespace): string[] {
@@ -65,7 +42,7 @@ export function folderComponents(folder: string, namespace: DemoNamespace): stri
 export function folderDirectory(maildirRoot: string, folder: string, namespace: DemoNamespace) {
   const parts = folderComponents(folder, namespace);
   if (parts.length === 0) return maildirRoot;
-  return join(maildirRoot, '.' + parts.map(encodeModifiedUtf7).join('.'));
+  return join(maildirRoot, '.' + parts.map(encodeMailboxName).join('.'));
 }
 
 let sequence = 0;
@@ -82,7 +59,7 @@ function ensureFolderDirectory(dir: string, isInbox: boolean): void {
  * without them LIST shows a parent as \NonExistent, which is not what a seeded account means.
  */
 export function ensureFolder(maildirRoot: string, folder: string, namespace: DemoNamespace) {
-  const parts = folderComponents(folder, namespace).map(encodeModifiedUtf7);
+  const parts = folderComponents(folder, namespace).map(encodeMailboxName);
   ensureFolderDirectory(maildirRoot, true);
   for (let depth = 1; depth <= parts.length; depth++) {
     ensureFolderDirectory(join(maildirRoot, '.' + parts.slice(0, depth).join('.')), false);
@@ -134,7 +111,7 @@ export function subscribeFolders(
     const parts = folderComponents(folder, namespace);
     // Parents are created too, so they are subscribed too.
     for (let depth = 1; depth <= parts.length; depth++) {
-      lines.add(parts.slice(0, depth).map(encodeModifiedUtf7).join('\t'));
+      lines.add(parts.slice(0, depth).map(encodeMailboxName).join('\t'));
     }
     if (parts.length === 0) lines.add('INBOX');
   }
