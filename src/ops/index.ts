@@ -1,1 +1,3 @@
 export * from './demo/index.js';
+export * from './probe-imap/index.js';
+export * from './configure/index.js';
