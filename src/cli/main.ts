@@ -3,7 +3,9 @@
 import { isAlphaMailError } from '../base/index.js';
 import { loadConfig, resolveConfigPath } from '../config/index.js';
 import { parseArgs } from './args.js';
+import { runConfigure } from './cmd-configure.js';
 import { runDemo } from './cmd-demo.js';
+import { runProbeImap } from './cmd-probe-imap.js';
 import { runStart } from './cmd-start.js';
 import { runWeb } from './cmd-web.js';
 import { runWebcache } from './cmd-webcache.js';
@@ -15,6 +17,8 @@ commands:
   web         run the web tier alone
   webcache    run the webcache daemon alone
   demo        start a demo Dovecot with demo mail and AlphaMail on it (npm start)
+  configure   write a commented alphamail_config (questions, or flags with --non-interactive)
+  probe-imap  sign in to an IMAP server and print its imap_servers line (HOST[:PORT] --user NAME)
 
 --config PATH   the alphamail_config to use (default: $ALPHAMAIL_CONFIG, else ./alphamail_config)
 `;
@@ -46,6 +50,10 @@ async function main(argv: readonly string[]): Promise<number> {
       });
       return 0;
     }
+    case 'configure':
+      return runConfigure(argv);
+    case 'probe-imap':
+      return runProbeImap(argv);
     default:
       process.stderr.write(`alphamail: unknown command "${args.command}"\n\n${usage}`);
       return 2;
