@@ -12,6 +12,8 @@ export const testPackages = {
   '/usr/bin/w3m': 'w3m',
   '/usr/bin/bwrap': 'bubblewrap',
   '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf': 'fonts-dejavu-core',
+  '/usr/bin/systemd-analyze': 'systemd',
+  '/usr/sbin/nginx': 'nginx',
 };
 
 export const demoPackages = {
