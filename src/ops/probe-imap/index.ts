@@ -2,6 +2,7 @@
 // separator, special-use folders and capabilities, with the imap_servers line to paste.
 export {
   probeImap,
+  inferFolderRoot,
   probeBudgetMs,
   probeCapabilityNames,
   type ProbeCapability,

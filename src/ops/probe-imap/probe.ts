@@ -54,6 +54,8 @@ export interface ProbeFolder {
   /** The name decoded for people. */
   name: string;
   flags: string[];
+  /** The hierarchy separator the server gave with this entry; null for NIL (flat). */
+  delimiter: string | null;
 }
 
 export interface ProbeResult {
@@ -86,7 +88,7 @@ function imapRefused(what: string, reply: TaggedReply, host: string): AlphaMailE
   });
 }
 
-function listEntry(response: Buffer): ProbeFolder & { delimiter: string | null } {
+function listEntry(response: Buffer): ProbeFolder {
   const tokens = tokenize(response);
   const flags = tokens[2];
   const delimiter = tokens[3];
@@ -103,8 +105,26 @@ function isUntagged(response: Buffer, word: string): boolean {
   return response.toString('latin1', 0, word.length + 3).toUpperCase() === `* ${word} `;
 }
 
+/**
+ * Prefix and separator from a `LIST "" "%"` answer alone, for servers without NAMESPACE:
+ * Courier-style servers keep every folder under INBOX, so only INBOX is at the top, with
+ * children. null when no entry names a separator (a flat server).
+ */
+export function inferFolderRoot(
+  topLevel: readonly ProbeFolder[],
+): { prefix: string; separator: string } | null {
+  const separator = topLevel.find((f) => f.delimiter !== null && f.delimiter !== '')?.delimiter;
+  if (separator === undefined || separator === null) return null;
+  const inbox = topLevel.find((f) => f.wireName.toUpperCase() === 'INBOX');
+  const hasChildren = inbox?.flags.some((f) => f.toLowerCase() === '\\haschildren') === true;
+  const isOnlyInbox = topLevel.length === 1 && inbox !== undefined;
+  return { prefix: isOnlyInbox && hasChildren ? `INBOX${separator}` : '', separator };
+}
+
 /** The first personal namespace of a NAMESPACE reply (RFC 2342), or null when NIL. */
-function personalNamespace(untagged: readonly Buffer[]): { prefix: string; sep: string } | null {
+function personalNamespace(
+  untagged: readonly Buffer[],
+): { prefix: string; separator: string } | null {
   const response = untagged.find((r) => isUntagged(r, 'NAMESPACE'));
   if (response === undefined) return null;
   const personal: Token | undefined = tokenize(response)[2];
@@ -112,7 +132,7 @@ function personalNamespace(untagged: readonly Buffer[]): { prefix: string; sep: 
   if (!Array.isArray(first) || typeof first[0] !== 'string' || typeof first[1] !== 'string') {
     return null;
   }
-  return { prefix: first[0], sep: first[1] };
+  return { prefix: first[0], separator: first[1] };
 }
 
 async function login(connection: ProbeConnection, user: string, password: string) {
@@ -215,21 +235,15 @@ export async function probeImap(opts: ProbeOptions): Promise<ProbeResult> {
             .map((use) => ({ use, folder: f.name })),
         );
 
-      const listSeparator = top.find((f) => f.delimiter !== null)?.delimiter ?? null;
-      const inbox = top.find((f) => f.wireName.toUpperCase() === 'INBOX');
-      const onlyInbox = top.length === 1 && inbox !== undefined;
-      const inboxHasChildren = inbox?.flags.some((f) => f.toLowerCase() === '\\haschildren');
-      const separator = namespace?.sep ?? listSeparator;
-      if (separator === null || separator === '') {
+      const root = namespace ?? inferFolderRoot(top);
+      if (root === null) {
         throw new AlphaMailError(
           'AM_IMAP_ERROR',
           `${opts.host}: the server names no folder separator (flat hierarchy)`,
           { host: opts.host },
         );
       }
-      // Courier-style servers keep every folder under INBOX: only INBOX at the top, with children.
-      const prefix =
-        namespace?.prefix ?? (onlyInbox && inboxHasChildren === true ? `INBOX${separator}` : '');
+      const { prefix, separator } = root;
       const domain = opts.domain ?? guessDomain(opts.host);
       const result: ProbeResult = {
         host: opts.host,
@@ -240,7 +254,7 @@ export async function probeImap(opts: ProbeOptions): Promise<ProbeResult> {
         separator,
         prefix,
         prefixSource: namespace === null ? 'list' : 'namespace',
-        topLevel: top.map(({ wireName, name, flags }) => ({ wireName, name, flags })),
+        topLevel: top,
         specialUse,
         capabilities: Object.fromEntries(
           probeCapabilityNames.map((name) => [
