@@ -1,7 +1,7 @@
 // Makes sure the Debian packages the demo and the tests use are installed. As root it runs
 // `apt-get update && apt-get install -y …` for what is missing; otherwise it names them.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 
 /** binary that proves the package is there → Debian package */
 export const testPackages = {
@@ -41,10 +41,16 @@ export function ensurePackages(wanted) {
   console.log(`installing Debian packages: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  // Installing a server package (nginx, dovecot) must not start it on all addresses: tests
+  // start their own instances on loopback. policy-rc.d exit 101 tells Debian not to start them.
+  const policy = '/usr/sbin/policy-rc.d';
+  const ownPolicy = !existsSync(policy);
+  if (ownPolicy) writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
   const r = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
     stdio: 'inherit',
     env,
   });
+  if (ownPolicy) rmSync(policy, { force: true });
   if (r.status !== 0) {
     console.error(`apt-get install failed for: ${missing.join(' ')}`);
     process.exit(2);
