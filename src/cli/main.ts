@@ -26,7 +26,9 @@ commands:
 /** Exit codes: 0 fine, 1 runtime failure, 2 bad usage or configuration. */
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, new Set(['help']));
-  if (args.command === null || args.flags.has('help') || args.command === 'help') {
+  // Subcommands with their own options print their own help.
+  const hasOwnHelp = args.command === 'configure' || args.command === 'probe-imap';
+  if (args.command === null || args.command === 'help' || (args.flags.has('help') && !hasOwnHelp)) {
     process.stdout.write(usage);
     return args.command === null && !args.flags.has('help') ? 2 : 0;
   }
