@@ -41,6 +41,7 @@ const minSecretChars = 32;
 const maxSecretChars = 1024;
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+const yesNo = ['yes', 'no'] as const;
 
 function integerKey(
   range: { readonly min: number; readonly max: number },
@@ -217,6 +218,18 @@ export const configKeys = {
     description: ['How much the processes log. Passwords and secrets are never logged.'],
     example: 'debug',
     parse: (text) => parseChoice(text, logLevels),
+  }),
+  remote_fetch_allow_private: defineKey({
+    type: 'yes or no',
+    default: 'no',
+    required: false,
+    description: [
+      'Whether the remote image proxy may fetch from loopback, private, link-local and other ' +
+        'non-public addresses. Keep `no` in production: `yes` lets a message make AlphaMail ' +
+        'request addresses inside your network. Only tests on one machine need `yes`.',
+    ],
+    example: 'no',
+    parse: (text) => parseChoice(text, yesNo) === 'yes',
   }),
 };
 

@@ -315,5 +315,9 @@ export function parseConfig(text: string, file: string): AlphaMailConfig {
     defaultPageSize: withDefault(settings.get('default_page_size'), 'default_page_size'),
     maxUploadBytes: withDefault(settings.get('max_upload_bytes'), 'max_upload_bytes'),
     logLevel: withDefault(settings.get('log_level'), 'log_level'),
+    remoteFetchAllowPrivate: withDefault(
+      settings.get('remote_fetch_allow_private'),
+      'remote_fetch_allow_private',
+    ),
   });
 }

@@ -57,4 +57,6 @@ export interface AlphaMailConfig {
   /** A webcache IMAP session with no request for this long is logged out (index kept). */
   readonly imapIdleTimeoutMinutes: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  /** The remote image proxy may fetch from loopback and private addresses (tests only). */
+  readonly remoteFetchAllowPrivate: boolean;
 }

@@ -46,6 +46,7 @@ export function testConfig(opts: {
     maxUploadBytes: 25 * 1024 * 1024,
     imapIdleTimeoutMinutes: opts.imapIdleTimeoutMinutes ?? 30,
     logLevel: 'warn',
+    remoteFetchAllowPrivate: false,
   };
 }
 

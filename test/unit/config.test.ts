@@ -37,6 +37,7 @@ const fullFile = [
   'default_page_size: 5',
   'max_upload_bytes: 0',
   'log_level: trace',
+  'remote_fetch_allow_private: yes',
 ].join('\r\n');
 
 const expectedFull: AlphaMailConfig = {
@@ -103,6 +104,7 @@ const expectedFull: AlphaMailConfig = {
   defaultPageSize: 5,
   maxUploadBytes: 0,
   logLevel: 'trace',
+  remoteFetchAllowPrivate: true,
 };
 
 void test('a file using every key parses to the exact config', () => {
@@ -125,6 +127,7 @@ void test('a file with only imap_servers gets every default', () => {
       defaultPageSize: 50,
       maxUploadBytes: 26_214_400,
       logLevel: 'info',
+      remoteFetchAllowPrivate: false,
     },
   );
 });

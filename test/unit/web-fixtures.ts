@@ -49,6 +49,7 @@ export function testConfig(dir: string, overrides: Partial<AlphaMailConfig> = {}
     maxUploadBytes: 10_000_000,
     imapIdleTimeoutMinutes: 10,
     logLevel: 'info',
+    remoteFetchAllowPrivate: false,
     ...overrides,
   };
 }
