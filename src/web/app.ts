@@ -17,6 +17,7 @@ import { registerAuthRoutes } from './routes/auth.js';
 import { registerDownloadRoutes } from './routes/downloads.js';
 import { registerFolderRoutes } from './routes/folders.js';
 import { registerMessageRoutes } from './routes/message.js';
+import { registerRemoteImageRoutes } from './routes/remote-image.js';
 import { registerSettingsRoutes } from './routes/settings.js';
 import { SessionMail } from './session-mail.js';
 import { openSessionStore } from './session-store.js';
@@ -79,6 +80,7 @@ export function buildWebApp(options: WebOptions): FastifyInstance {
   registerAuthRoutes(app, deps);
   registerFolderRoutes(app, deps);
   registerMessageRoutes(app, deps);
+  registerRemoteImageRoutes(app, deps);
   registerDownloadRoutes(app, deps);
   registerSettingsRoutes(app, deps);
   app.addHook('onResponse', (request, reply, done) => {

@@ -10,6 +10,7 @@ import { sendPage } from '../render.js';
 import { renderMessageFrame } from '../views/message-frame.js';
 import { messageMain, messageTitle } from '../views/message-page.js';
 import { partUrl } from '../views/urls.js';
+import { remoteImageSigner } from './remote-image.js';
 import {
   folderName,
   folderNav,
@@ -32,17 +33,17 @@ function bareCid(cid: string): string {
 /**
  * Sanitises the HTML body. cid: images point at our own inline part URLs.
  *
- * With remote=1 the sanitiser keeps remote image URLs, but the frame's CSP (img-src 'self'
- * data:) still blocks them: loading them through an AlphaMail image proxy (proxyRemoteUrl) is
- * issue #6 "Hostile input". Until then "Load remote images" removes the notice, not the block.
+ * With remote=1 remote image URLs become signed same-origin /remote-image URLs, so the frame's
+ * CSP (img-src 'self' data:) lets them load and the sender sees AlphaMail, not the reader.
  */
-function sanitizedBody(message: MessageDetail, allowRemote: boolean) {
+function sanitizedBody(deps: WebDeps, message: MessageDetail, allowRemote: boolean) {
   const byCid = new Map<string, string>();
   for (const a of message.attachments) {
     if (a.contentId !== null) byCid.set(bareCid(a.contentId), a.part);
   }
   return sanitizeMailHtml(message.html ?? '', {
     allowRemote,
+    proxyRemoteUrl: remoteImageSigner(deps).proxyUrl,
     resolveCid: (cid) => {
       const part = byCid.get(bareCid(cid));
       return part === undefined ? null : partUrl(message.folder, message.uid, part, true);
@@ -62,7 +63,7 @@ export function registerMessageRoutes(app: FastifyInstance, deps: WebDeps): void
       loadFolders(deps, who),
     ]);
     const remoteBlocked =
-      message.html !== null ? sanitizedBody(message, allowRemote).remoteBlocked : 0;
+      message.html !== null ? sanitizedBody(deps, message, allowRemote).remoteBlocked : 0;
     const name = folderName(folders, folder);
     const main = messageMain({
       message,
@@ -91,7 +92,7 @@ export function registerMessageRoutes(app: FastifyInstance, deps: WebDeps): void
       order: prefs.order,
       markRead: false,
     });
-    const { html: body } = sanitizedBody(message, wantsRemote(request));
+    const { html: body } = sanitizedBody(deps, message, wantsRemote(request));
     return reply
       .header('content-security-policy', messageFrameCsp)
       .header('x-frame-options', 'SAMEORIGIN')
