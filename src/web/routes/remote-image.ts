@@ -35,7 +35,9 @@ export const remoteImagePath = '/remote-image';
  * Loopback, private, link-local, multicast, unspecified and other non-public ranges. v4-mapped
  * and NAT64 v6 ranges are refused whole, so a private v4 address cannot hide inside one.
  */
-const nonPublic = new BlockList();
+const nonPublicV4 = new BlockList();
+/** Separate lists: node matches an IPv4 address against v4-mapped IPv6 rules of the same list. */
+const nonPublicV6 = new BlockList();
 for (const [net, prefix] of [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
@@ -49,7 +51,7 @@ for (const [net, prefix] of [
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
 ] as const) {
-  nonPublic.addSubnet(net, prefix, 'ipv4');
+  nonPublicV4.addSubnet(net, prefix, 'ipv4');
 }
 for (const [net, prefix] of [
   ['::', 96],
@@ -61,13 +63,13 @@ for (const [net, prefix] of [
   ['fec0::', 10],
   ['ff00::', 8],
 ] as const) {
-  nonPublic.addSubnet(net, prefix, 'ipv6');
+  nonPublicV6.addSubnet(net, prefix, 'ipv6');
 }
 
 export function isPublicAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return false;
-  return !nonPublic.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  return family === 4 ? !nonPublicV4.check(address, 'ipv4') : !nonPublicV6.check(address, 'ipv6');
 }
 
 /** Signs and checks the URLs the sanitiser puts into a message frame. */
@@ -102,7 +104,12 @@ export function remoteImageSigner(deps: WebDeps): RemoteImageSigner {
 /** Why a fetch was refused; logged, never shown. */
 class RemoteFetchRefused extends Error {}
 
-interface FetchedImage {
+export interface FetchPolicy {
+  /** Whether a destination address may be contacted: isPublicAddress in production. */
+  readonly addressAllowed: (address: string) => boolean;
+}
+
+export interface FetchedImage {
   readonly type: string;
   readonly body: Buffer;
 }
@@ -117,14 +124,14 @@ function lookupAll(host: string): Promise<LookupAddress[]> {
 }
 
 /** Resolves once, refuses non-public answers, and returns the one address to connect to. */
-async function checkedAddress(url: URL, allowPrivate: boolean): Promise<LookupAddress> {
+async function checkedAddress(url: URL, policy: FetchPolicy): Promise<LookupAddress> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const family = isIP(host);
   const addresses = family !== 0 ? [{ address: host, family }] : await lookupAll(host);
   const first = addresses[0];
   if (first === undefined) throw new RemoteFetchRefused('no address');
   // Every answer is checked, not only the one we use: a mixed answer is a rebinding attempt.
-  if (!allowPrivate && !addresses.every((a) => isPublicAddress(a.address))) {
+  if (!addresses.every((a) => policy.addressAllowed(a.address))) {
     throw new RemoteFetchRefused('non-public address');
   }
   return first;
@@ -184,10 +191,7 @@ function parseHttpUrl(text: string): URL {
 }
 
 /** Fetches an image, following at most remoteMaxRedirects redirects, each hop re-checked. */
-export async function fetchRemoteImage(
-  start: string,
-  options: { readonly allowPrivate: boolean },
-): Promise<FetchedImage> {
+export async function fetchRemoteImage(start: string, policy: FetchPolicy): Promise<FetchedImage> {
   const controller = new AbortController();
   const timer = setTimeout(() => {
     controller.abort(new RemoteFetchRefused('timed out'));
@@ -201,7 +205,7 @@ export async function fetchRemoteImage(
   try {
     let url = parseHttpUrl(start);
     for (let hop = 0; ; hop++) {
-      const pinned = await Promise.race([checkedAddress(url, options.allowPrivate), aborted]);
+      const pinned = await Promise.race([checkedAddress(url, policy), aborted]);
       const response = await requestOnce(url, pinned, controller.signal);
       const status = response.statusCode ?? 0;
       const location = response.headers.location;
@@ -243,6 +247,9 @@ function refuse(reply: FastifyReply, status: 403 | 502): FastifyReply {
 
 export function registerRemoteImageRoutes(app: FastifyInstance, deps: WebDeps): void {
   const signer = remoteImageSigner(deps);
+  const policy: FetchPolicy = {
+    addressAllowed: deps.config.remoteFetchAllowPrivate ? () => true : isPublicAddress,
+  };
   app.get(remoteImagePath, async (request, reply) => {
     requireSignedIn(request);
     const query = request.query as Record<string, unknown>;
@@ -252,7 +259,7 @@ export function registerRemoteImageRoutes(app: FastifyInstance, deps: WebDeps): 
     if (!signer.verify(url, signature)) return refuse(reply, 403);
     let image: FetchedImage;
     try {
-      image = await fetchRemoteImage(url, { allowPrivate: deps.config.remoteFetchAllowPrivate });
+      image = await fetchRemoteImage(url, policy);
     } catch (err) {
       deps.logger.info({ reason: err instanceof Error ? err.message : 'unknown' }, 'remote image');
       return refuse(reply, 502);
