@@ -3,7 +3,7 @@
 export type { AlphaMailConfig, DomainConfig, ImapTls, WebcacheEndpointConfig } from './types.js';
 export { parseConfig } from './parse.js';
 export { loadConfig, resolveConfigPath, defaultConfigPath } from './load.js';
-export { renderConfigFile, renderConfigDocs } from './sample.js';
+export { renderConfigFile, renderConfigDocs, wrapWords } from './sample.js';
 export {
   configKeys,
   configKeyNames,

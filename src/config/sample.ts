@@ -6,7 +6,8 @@ import { configKeyNames, configKeys, isConfigKeyName, type ConfigKeyName } from 
 /** Comment lines in the sample file wrap at this many characters. */
 const commentWidthChars = 88;
 
-function wrap(text: string, width: number): string[] {
+/** Words of `text` in lines of at most `width` characters (a longer word stands alone). */
+export function wrapWords(text: string, width: number): string[] {
   const lines: string[] = [];
   let current = '';
   for (const word of text.split(/\s+/).filter((w) => w !== '')) {
@@ -67,7 +68,7 @@ export function renderConfigFile(values: Partial<Record<ConfigKeyName, string>>)
     out.push('', `# ${name} (${spec.type}; ${defaultText(name)})`);
     if (spec.range !== undefined) out.push(`# Allowed: ${spec.range}.`);
     for (const paragraph of spec.description) {
-      out.push(...wrap(paragraph, commentWidthChars - 2).map((l) => `# ${l}`));
+      out.push(...wrapWords(paragraph, commentWidthChars - 2).map((l) => `# ${l}`));
     }
     const given = values[name];
     if (given !== undefined) out.push(`${name}: ${given}`);

@@ -4,27 +4,13 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { AlphaMailError } from '../../base/index.js';
+import { wrapWords } from '../../config/index.js';
 import { answerProblem, configureQuestions, type ConfigAnswers } from './questions.js';
 
 /** Prompt text wraps at this width so it reads on an 80-column terminal. */
 const promptWidthChars = 78;
 /** A key answered wrongly this many times in a row stops configure (a pipe would loop). */
 const maxTriesPerKey = 3;
-
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let current = '';
-  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
-    if (current !== '' && current.length + 1 + word.length > width) {
-      lines.push(current);
-      current = word;
-    } else {
-      current = current === '' ? word : `${current} ${word}`;
-    }
-  }
-  if (current !== '') lines.push(current);
-  return lines;
-}
 
 export interface InterviewOptions {
   input: Readable;
@@ -55,7 +41,8 @@ export async function interview(opts: InterviewOptions): Promise<ConfigAnswers> 
       if (answers[question.key] !== undefined) continue;
       say('\n');
       for (const paragraph of question.description) {
-        for (const line of wrap(paragraph.replace(/`/g, ''), promptWidthChars)) say(`${line}\n`);
+        for (const line of wrapWords(paragraph.replace(/`/g, ''), promptWidthChars))
+          say(`${line}\n`);
       }
       for (let tries = 1; ; tries++) {
         say(`${question.key} [${question.shownDefault.replace(/`/g, '')}]: `);
