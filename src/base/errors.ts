@@ -147,3 +147,20 @@ export class AlphaMailError extends Error {
 export function isAlphaMailError(err: unknown, code?: ErrorCode): err is AlphaMailError {
   return err instanceof AlphaMailError && (code === undefined || err.code === code);
 }
+
+/** Node/OS error codes that mean "the server could not be reached or went away". */
+const unreachableNetworkCodes: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'EPIPE',
+]);
+
+/** True for an errno-style code of a network failure (maps to AM_*_UNREACHABLE). */
+export function isUnreachableNetworkCode(code: unknown): boolean {
+  return typeof code === 'string' && unreachableNetworkCodes.has(code);
+}

@@ -3,7 +3,7 @@
 // Must not log or keep the password; failures of the socket become catalogued errors.
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { AlphaMailError, scrubProtocolLine } from '../../base/index.js';
+import { AlphaMailError, isUnreachableNetworkCode, scrubProtocolLine } from '../../base/index.js';
 import { ResponseReader } from './imap-wire.js';
 
 /** TCP connect + TLS handshake + greeting: past this the server counts as unreachable. */
@@ -11,17 +11,6 @@ export const probeConnectBudgetMs = 10_000;
 
 /** Only this port speaks TLS from the first byte; the config grammar knows no other. */
 const implicitTlsPortHint = 993;
-
-const unreachableCodes = new Set([
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ECONNRESET',
-  'EPIPE',
-]);
 
 /** OpenSSL's words for a certificate that does not verify (Node passes them as err.code). */
 function isCertificateError(code: string): boolean {
@@ -41,7 +30,7 @@ export function socketError(err: unknown, host: string, port: number): AlphaMail
       { cause: err },
     );
   }
-  if (unreachableCodes.has(code)) {
+  if (isUnreachableNetworkCode(code)) {
     return new AlphaMailError(
       'AM_IMAP_UNREACHABLE',
       `${host}:${port}: cannot reach the IMAP server (${code})`,

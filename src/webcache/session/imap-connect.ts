@@ -2,7 +2,12 @@
 // logger that never sees credentials) and mapping its failures to our error codes.
 // Must not keep state: session.ts owns the connection once it is open.
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
-import { AlphaMailError, scrubProtocolLine, type Logger } from '../../base/index.js';
+import {
+  AlphaMailError,
+  isUnreachableNetworkCode,
+  scrubProtocolLine,
+  type Logger,
+} from '../../base/index.js';
 import type { DomainConfig } from '../../config/index.js';
 
 /** TCP + TLS handshake budget; a server that cannot be reached fails well inside a request. */
@@ -14,14 +19,8 @@ export const socketTimeoutMs = 5 * 60_000;
 /** Idle pause after our last command before IDLE starts, so new mail is pushed to us soon. */
 export const autoIdleDelayMs = 300;
 
-const unreachableCodes = new Set([
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ECONNRESET',
+/** imapflow's own codes for a connection that never got going, beside the OS ones. */
+const imapflowTimeoutCodes: ReadonlySet<unknown> = new Set([
   'CONNECT_TIMEOUT',
   'GREETING_TIMEOUT',
   'UPGRADE_TIMEOUT',
@@ -46,7 +45,7 @@ export function imapError(err: unknown, logger: Logger, what: string): AlphaMail
   if (failure.tlsFailed === true) {
     return new AlphaMailError('AM_IMAP_INSECURE', 'server offers no STARTTLS');
   }
-  if (unreachableCodes.has(code)) {
+  if (isUnreachableNetworkCode(code) || imapflowTimeoutCodes.has(code)) {
     logger.warn({ code, what }, 'IMAP server unreachable');
     return new AlphaMailError('AM_IMAP_UNREACHABLE', `IMAP server unreachable (${code})`);
   }
