@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { silentLogger, type Logger } from '../../src/base/index.js';
+import { testUser } from './dovecot.js';
 import type { AlphaMailConfig, DomainConfig } from '../../src/config/index.js';
 import { namespacePrefix, namespaceSeparator, type DemoNamespace } from '../../src/ops/index.js';
 import { createWebcacheClient, type WebcacheClient } from '../../src/protocol/index.js';
@@ -90,4 +91,16 @@ export async function startTestWebcache(opts: {
 /** A fresh session key as the web tier would make one. */
 export function newSessionKey(): string {
   return randomBytes(18).toString('base64url');
+}
+
+/** Signs the test user in on a fresh session key and returns the key. */
+export async function loginTestUser(webcache: { client: WebcacheClient }): Promise<string> {
+  const session = newSessionKey();
+  await webcache.client.call('login', {
+    session,
+    user: testUser.name,
+    domain: testDomain,
+    password: testUser.password,
+  });
+  return session;
 }

@@ -7,31 +7,19 @@ import { ImapFlow } from 'imapflow';
 import type { Readable } from 'node:stream';
 import type { GeneratedMessage } from '../../src/ops/index.js';
 import type { MessageSummary, SortField, SortOrder } from '../../src/protocol/index.js';
-import { startTestDovecot, testUser } from '../harness/dovecot.js';
+import { startTestDovecot } from '../harness/dovecot.js';
 import { startImapProxy } from '../harness/imap-proxy.js';
 import { expectedOrder, manifestByUid } from '../harness/expectations.js';
 import {
-  newSessionKey,
   startTestWebcache,
-  testDomain,
   testDomainConfig,
   type TestWebcache,
+  loginTestUser,
 } from '../harness/webcache.js';
 
 const pageSize = 25;
 const sorts: SortField[] = ['date', 'from', 'subject', 'size'];
 const orders: SortOrder[] = ['asc', 'desc'];
-
-async function login(webcache: TestWebcache): Promise<string> {
-  const session = newSessionKey();
-  await webcache.client.call('login', {
-    session,
-    user: testUser.name,
-    domain: testDomain,
-    password: testUser.password,
-  });
-  return session;
-}
 
 async function allPages(
   webcache: TestWebcache,
@@ -90,7 +78,7 @@ test('listMessages: every sort, order and page matches the manifest; warm views 
   const proxy = await startImapProxy({ host: '127.0.0.1', port: dovecot.dovecot.port });
   const webcache = await startTestWebcache({ domains: [testDomainConfig(proxy.port, 'slash')] });
   try {
-    const session = await login(webcache);
+    const session = await loginTestUser(webcache);
     const byUid = await manifestByUid(dovecot, 'INBOX');
 
     const first = await webcache.client.call('listMessages', {
@@ -235,7 +223,7 @@ test('a message appended from outside appears in the next view, with a mail even
   });
   const other = new ImapFlow(dovecot.imapOptions());
   try {
-    const session = await login(webcache);
+    const session = await loginTestUser(webcache);
     const params = {
       session,
       folder: 'INBOX',

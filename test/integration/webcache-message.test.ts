@@ -12,14 +12,9 @@ import {
   largeAttachmentMessage,
   type GeneratedMessage,
 } from '../../src/ops/index.js';
-import { startTestDovecot, testUser, type TestDovecot } from '../harness/dovecot.js';
+import { startTestDovecot, type TestDovecot } from '../harness/dovecot.js';
 import { startImapProxy } from '../harness/imap-proxy.js';
-import {
-  newSessionKey,
-  startTestWebcache,
-  testDomain,
-  testDomainConfig,
-} from '../harness/webcache.js';
+import { startTestWebcache, testDomainConfig, loginTestUser } from '../harness/webcache.js';
 
 const largeBytes = 20 * 1024 * 1024;
 
@@ -62,14 +57,8 @@ test('getMessage: every body shape decodes to the manifest; large parts stay on 
   const webcache = await startTestWebcache({ domains: [testDomainConfig(proxy.port, 'slash')] });
   try {
     const uids = await uidsByMessageId(dovecot, 'INBOX');
-    const session = newSessionKey();
+    const session = await loginTestUser(webcache);
     const { client } = webcache;
-    await client.call('login', {
-      session,
-      user: testUser.name,
-      domain: testDomain,
-      password: testUser.password,
-    });
     const view = {
       session,
       folder: 'INBOX',

@@ -6,26 +6,14 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
-import { startTestDovecot, testUser } from '../harness/dovecot.js';
+import { startTestDovecot } from '../harness/dovecot.js';
 import { startImapProxy } from '../harness/imap-proxy.js';
 import {
-  newSessionKey,
   startTestWebcache,
-  testDomain,
   testDomainConfig,
   type TestWebcache,
+  loginTestUser,
 } from '../harness/webcache.js';
-
-async function login(webcache: TestWebcache): Promise<string> {
-  const session = newSessionKey();
-  await webcache.client.call('login', {
-    session,
-    user: testUser.name,
-    domain: testDomain,
-    password: testUser.password,
-  });
-  return session;
-}
 
 async function waitForSnippets(webcache: TestWebcache, session: string): Promise<void> {
   const deadline = Date.now() + 20_000;
@@ -44,7 +32,7 @@ test('after a restart the first view resyncs from the stored index without a ful
   const other = new ImapFlow(dovecot.imapOptions());
   try {
     const view = { folder: 'INBOX', sort: 'date', order: 'desc', page: 1, pageSize: 50 } as const;
-    let session = await login(webcache);
+    let session = await loginTestUser(webcache);
     const first = await webcache.client.call('listMessages', { session, ...view });
     await waitForSnippets(webcache, session);
     await webcache.restart();
@@ -52,7 +40,7 @@ test('after a restart the first view resyncs from the stored index without a ful
     assert.equal(statSync(file).mode & 0o777, 0o600, 'the index database is private');
 
     // Unchanged mailbox: SELECT, nothing fetched, same page.
-    session = await login(webcache);
+    session = await loginTestUser(webcache);
     proxy.reset();
     const again = await webcache.client.call('listMessages', { session, ...view });
     assert.deepEqual(again.messages, first.messages);
@@ -76,7 +64,7 @@ test('after a restart the first view resyncs from the stored index without a ful
     const appended = await other.append('INBOX', raw, []);
     assert.ok(appended && appended.uid);
 
-    session = await login(webcache);
+    session = await loginTestUser(webcache);
     proxy.reset();
     const resynced = await webcache.client.call('listMessages', { session, ...view });
     assert.equal(resynced.total, first.total + 1);

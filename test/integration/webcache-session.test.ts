@@ -11,6 +11,7 @@ import {
   startTestWebcache,
   testDomain,
   testDomainConfig,
+  loginTestUser,
 } from '../harness/webcache.js';
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -126,13 +127,7 @@ for (const namespace of ['slash', 'inbox-dot'] as const) {
       domains: [testDomainConfig(proxy.port, namespace)],
     });
     try {
-      const session = newSessionKey();
-      await webcache.client.call('login', {
-        session,
-        user: testUser.name,
-        domain: testDomain,
-        password: testUser.password,
-      });
+      const session = await loginTestUser(webcache);
       const { folders, separator } = await webcache.client.call('listFolders', { session });
       assert.equal(separator, namespace === 'slash' ? '/' : '.');
       assert.deepEqual(
@@ -163,13 +158,7 @@ test('a dropped IMAP connection is re-established by the next request (proxy fau
   const proxy = await startImapProxy({ host: '127.0.0.1', port: dovecot.dovecot.port });
   const webcache = await startTestWebcache({ domains: [testDomainConfig(proxy.port, 'slash')] });
   try {
-    const session = newSessionKey();
-    await webcache.client.call('login', {
-      session,
-      user: testUser.name,
-      domain: testDomain,
-      password: testUser.password,
-    });
+    const session = await loginTestUser(webcache);
     const view = {
       session,
       folder: 'INBOX',
