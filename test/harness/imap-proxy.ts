@@ -261,3 +261,21 @@ function emptyCounts(): ImapProxyCounts {
     bytesFromClient: 0,
   };
 }
+
+/** Waits until the webcache's background work (snippet filler) has sent nothing for a while. */
+export async function waitForQuietWire(proxy: ImapProxy, quietMs = 1500): Promise<void> {
+  let last = -1;
+  let stableSince = Date.now();
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const total = proxy.counts().total;
+    if (total !== last) {
+      last = total;
+      stableSince = Date.now();
+    } else if (Date.now() - stableSince >= quietMs) {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the webcache never stopped talking to IMAP');
+}

@@ -10,7 +10,7 @@ import { startAlphaMail, type AlphaMailProcesses } from '../harness/alphamail.js
 import { startTestDovecot, testUser, type TestDovecot } from '../harness/dovecot.js';
 import { expectedOrder, manifestByUid } from '../harness/expectations.js';
 import { FormClient, csrfToken, type Page } from '../harness/http-client.js';
-import { startImapProxy, type ImapProxy } from '../harness/imap-proxy.js';
+import { startImapProxy, waitForQuietWire, type ImapProxy } from '../harness/imap-proxy.js';
 import { generateMailbox } from '../../src/ops/index.js';
 
 const domain = 'demo.test';
@@ -68,24 +68,6 @@ async function allIndexUids(
     if (!res.body.includes(`page=${page + 1}`)) break;
   }
   return uids;
-}
-
-/** Waits until the webcache's background work (snippet filler) has sent nothing for a while. */
-async function waitForQuietWire(proxy: ImapProxy, quietMs = 1500): Promise<void> {
-  let last = -1;
-  let stableSince = Date.now();
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const total = proxy.counts().total;
-    if (total !== last) {
-      last = total;
-      stableSince = Date.now();
-    } else if (Date.now() - stableSince >= quietMs) {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the webcache never stopped talking to IMAP');
 }
 
 function uidOfKind(byUid: Map<number, GeneratedMessage>, pick: (m: GeneratedMessage) => boolean) {

@@ -13,7 +13,7 @@ import {
   type GeneratedMessage,
 } from '../../src/ops/index.js';
 import { startTestDovecot, type TestDovecot } from '../harness/dovecot.js';
-import { startImapProxy } from '../harness/imap-proxy.js';
+import { startImapProxy, waitForQuietWire } from '../harness/imap-proxy.js';
 import { startTestWebcache, testDomainConfig, loginTestUser } from '../harness/webcache.js';
 
 const largeBytes = 20 * 1024 * 1024;
@@ -134,6 +134,13 @@ test('getMessage: every body shape decodes to the manifest; large parts stay on 
     const neighbours = await client.call('getMessage', { ...view, uid: middle.uid });
     assert.equal(neighbours.prevUid, all.messages[9]?.uid);
     assert.equal(neighbours.nextUid, all.messages[11]?.uid);
+
+    // Opening it again (the page's frame document does) is answered without IMAP.
+    await waitForQuietWire(proxy);
+    proxy.reset();
+    const again = await client.call('getMessage', { ...view, uid: middle.uid });
+    assert.deepEqual(again, neighbours);
+    assert.equal(proxy.counts().commands.FETCH ?? 0, 0, 'a re-read sends no FETCH');
 
     // The 20 MB attachment: opening transfers < 1 MB, downloading returns every byte.
     const largeUid = uids.get(large.expect.messageId) as number;

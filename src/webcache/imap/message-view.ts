@@ -10,7 +10,10 @@ import { planDisplay, type DisplayPlan, type TextPartRef } from './bodystructure
 export const maxShownPartBytes = 2 * 1024 * 1024;
 
 export interface LoadedMessage {
+  /** Flags when fetched; a cached copy takes them from the index instead. */
   flags: Set<string>;
+  /** Characters of decoded text and HTML, for the reader cache's bound. */
+  chars: number;
   size: number;
   headers: MessageHeaders;
   text: string | null;
@@ -107,12 +110,15 @@ export async function loadMessage(client: ImapFlow, uid: number): Promise<Loaded
   const texts = plan.plain
     .map((ref) => decodeShown(bytes, ref, notices))
     .filter((t): t is string => t !== null);
+  const text = texts.length > 0 ? texts.join('\n\n') : null;
+  const html = plan.html ? decodeShown(bytes, plan.html, notices) : null;
   return {
     flags: fetched.flags ?? new Set(),
+    chars: (text?.length ?? 0) + (html?.length ?? 0),
     size: fetched.size ?? 0,
     headers,
-    text: texts.length > 0 ? texts.join('\n\n') : null,
-    html: plan.html ? decodeShown(bytes, plan.html, notices) : null,
+    text,
+    html,
     attachments: plan.attachments,
     notices,
   };

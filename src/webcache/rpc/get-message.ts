@@ -11,13 +11,21 @@ export function getMessage(ctx: RpcContext) {
   return async (params: Params<'getMessage'>): Promise<Result<'getMessage'>> => {
     const session = ctx.registry.get(params.session);
     return session.inFolder('getMessage', params.folder, async (client, cache) => {
-      const loaded = await loadMessage(client, params.uid);
-      let isUnread = !loaded.flags.has('\\Seen');
+      // The page and its frame document ask for the same message: the second costs no IMAP.
+      const slot = cache.index.slotOf(params.uid);
+      let loaded = slot >= 0 ? cache.reader.get(params.uid) : undefined;
+      if (loaded === undefined) {
+        loaded = await loadMessage(client, params.uid);
+        cache.reader.set(params.uid, loaded);
+      }
+      const indexBits = slot >= 0 ? cache.index.flagsAt(slot) : null;
+      const flags = indexBits === null ? flagBitsOf(loaded.flags) : indexBits;
+      let isUnread = (flags & flagBits.seen) === 0;
       if (params.markRead && isUnread) {
         await client.messageFlagsAdd(String(params.uid), ['\\Seen'], { uid: true, silent: true });
         isUnread = false;
       }
-      const bits = flagBitsOf(loaded.flags) | (isUnread ? 0 : flagBits.seen);
+      const bits = flags | (isUnread ? 0 : flagBits.seen);
       if (cache.index.setFlags(params.uid, bits)) session.indexChanged(params.folder);
       const { prevUid, nextUid } = cache.sort.neighbours(params.sort, params.order, params.uid);
       const h = loaded.headers;
@@ -34,7 +42,7 @@ export function getMessage(ctx: RpcContext) {
           messageId: h.messageId,
           inReplyTo: h.inReplyTo,
           references: h.references,
-          isFlagged: loaded.flags.has('\\Flagged'),
+          isFlagged: (flags & flagBits.flagged) !== 0,
           isUnread,
           size: loaded.size,
           text: loaded.text,

@@ -1,10 +1,14 @@
-// Owns what the webcache keeps per folder: its index, the sorted orders of it, and whether it
-// changed since it was saved. Must not talk IMAP.
+// Owns what the webcache keeps per folder: its index, the sorted orders of it, the last few
+// messages read, and whether it changed since it was saved. Must not talk IMAP.
 import { FolderIndex, type FolderState } from '../index/folder-index.js';
+import { ReaderCache } from '../index/reader-cache.js';
 import { SortCache } from '../index/sorting.js';
+import type { LoadedMessage } from '../imap/message-view.js';
 
 export class FolderCache {
   readonly sort: SortCache;
+  /** Decoded reader views by UID; a new UIDVALIDITY makes a new FolderCache, so never stale. */
+  readonly reader = new ReaderCache<LoadedMessage>();
   /** index.changeCount when it was last written to SQLite. */
   savedChangeCount: number;
 
