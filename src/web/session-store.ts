@@ -33,6 +33,23 @@ export const webSessionMigrations: Migrations = {
        sort_order TEXT NOT NULL,
        PRIMARY KEY (user, domain)
      );`,
+    // Threaded index view, the identity a user writes as (per domain), and the senders whose
+    // remote content a user allowed.
+    `ALTER TABLE web_prefs ADD COLUMN threaded INTEGER NOT NULL DEFAULT 0;
+     CREATE TABLE web_identities (
+       user TEXT NOT NULL,
+       domain TEXT NOT NULL,
+       display_name TEXT NOT NULL,
+       address TEXT NOT NULL,
+       signature TEXT NOT NULL,
+       PRIMARY KEY (user, domain)
+     );
+     CREATE TABLE web_remote_senders (
+       user TEXT NOT NULL,
+       domain TEXT NOT NULL,
+       sender TEXT NOT NULL,
+       PRIMARY KEY (user, domain, sender)
+     );`,
   ],
 };
 
@@ -53,6 +70,8 @@ export interface Prefs {
   readonly pageSize: number;
   readonly sort: SortField;
   readonly order: SortOrder;
+  /** Index shown one row per conversation. */
+  readonly threaded: boolean;
 }
 
 interface SessionRow {
@@ -70,6 +89,7 @@ interface PrefsRow {
   page_size: number;
   sort: string;
   sort_order: string;
+  threaded: number;
 }
 
 export interface NewSession {
@@ -172,24 +192,28 @@ export class SessionStore {
 
   prefs(user: string, domain: string, defaults: Prefs): Prefs {
     const row = this.#db
-      .prepare('SELECT page_size, sort, sort_order FROM web_prefs WHERE user = ? AND domain = ?')
+      .prepare(
+        'SELECT page_size, sort, sort_order, threaded FROM web_prefs WHERE user = ? AND domain = ?',
+      )
       .get(user, domain) as PrefsRow | undefined;
     if (!row) return defaults;
     return {
       pageSize: row.page_size,
       sort: sortFields.includes(row.sort) ? (row.sort as SortField) : defaults.sort,
       order: row.sort_order === 'asc' ? 'asc' : 'desc',
+      threaded: row.threaded === 1,
     };
   }
 
   savePrefs(user: string, domain: string, prefs: Prefs): void {
     this.#db
       .prepare(
-        `INSERT INTO web_prefs (user, domain, page_size, sort, sort_order) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO web_prefs (user, domain, page_size, sort, sort_order, threaded)
+         VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (user, domain) DO UPDATE SET page_size = excluded.page_size,
-           sort = excluded.sort, sort_order = excluded.sort_order`,
+           sort = excluded.sort, sort_order = excluded.sort_order, threaded = excluded.threaded`,
       )
-      .run(user, domain, prefs.pageSize, prefs.sort, prefs.order);
+      .run(user, domain, prefs.pageSize, prefs.sort, prefs.order, prefs.threaded ? 1 : 0);
   }
 
   close(): void {

@@ -104,10 +104,15 @@ test('a session idle longer than the timeout is gone; activity keeps it alive', 
 
 test('preferences are stored per user and domain', () => {
   const store = openSessionStore(':memory:', { idleTimeoutMs: 60_000 });
-  const defaults = { pageSize: 50, sort: 'date', order: 'desc' } as const;
+  const defaults = { pageSize: 50, sort: 'date', order: 'desc', threaded: false } as const;
   assert.deepEqual(store.prefs('a', 'd', defaults), defaults);
-  store.savePrefs('a', 'd', { pageSize: 20, sort: 'from', order: 'asc' });
-  assert.deepEqual(store.prefs('a', 'd', defaults), { pageSize: 20, sort: 'from', order: 'asc' });
+  store.savePrefs('a', 'd', { pageSize: 20, sort: 'from', order: 'asc', threaded: true });
+  assert.deepEqual(store.prefs('a', 'd', defaults), {
+    pageSize: 20,
+    sort: 'from',
+    order: 'asc',
+    threaded: true,
+  });
   assert.deepEqual(store.prefs('a', 'other', defaults), defaults);
   store.close();
 });

@@ -22,7 +22,7 @@ const sortOrders: readonly SortOrder[] = ['asc', 'desc'];
 
 export function defaultPrefs(deps: WebDeps): Prefs {
   const size = Math.min(maxPageSize, Math.max(minPageSize, deps.config.defaultPageSize));
-  return { pageSize: size, sort: 'date', order: 'desc' };
+  return { pageSize: size, sort: 'date', order: 'desc', threaded: false };
 }
 
 export function prefsOf(deps: WebDeps, who: SignedIn): Prefs {

@@ -79,7 +79,7 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: WebDeps): voi
         400,
       );
     }
-    const prefs: Prefs = { pageSize, sort, order };
+    const prefs: Prefs = { ...prefsOf(deps, who), pageSize, sort, order };
     deps.sessions.savePrefs(who.record.user, who.record.domain, prefs);
     return reply.redirect('/settings?saved=1', 303);
   });
