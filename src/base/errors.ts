@@ -78,6 +78,16 @@ export const errorCatalogue = {
     userMessage: 'The request was not understood.',
     adminAction: 'None, unless it repeats: then report it as a bug with the log line.',
   },
+  AM_BAD_ADDRESS: {
+    status: 400,
+    userMessage: 'An email address is not valid. Please check the addresses you typed.',
+    adminAction: 'None: details.piece names what the user typed that is not an address.',
+  },
+  AM_UPLOAD_TOO_LARGE: {
+    status: 413,
+    userMessage: 'The attachment is larger than the size limit.',
+    adminAction: 'None, unless users need larger files: then raise max_upload_bytes.',
+  },
   AM_CSRF: {
     status: 403,
     userMessage: 'This form has expired. Please go back, reload the page and try again.',

@@ -8,3 +8,12 @@ export { safeFilename } from './filename.js';
 export { sanitizeMailHtml } from './sanitize.js';
 export type { SanitizedMail, SanitizeMailOptions } from './sanitize.js';
 export { linkifyText } from './linkify.js';
+export {
+  formatAddress,
+  formatAddressList,
+  maxAddressesPerField,
+  maxAddressFieldChars,
+  parseAddressList,
+  parseOneAddress,
+} from './address-list.js';
+export type { TypedAddress } from './address-list.js';
