@@ -103,6 +103,43 @@ export const errorCatalogue = {
     userMessage: 'There is no such page.',
     adminAction: 'None.',
   },
+  AM_NO_SELECTION: {
+    status: 400,
+    userMessage: 'No message was selected. Tick the box of at least one message, then try again.',
+    adminAction: 'None.',
+  },
+  AM_CONFIRM_REQUIRED: {
+    status: 409,
+    userMessage: 'This would delete messages for good, so it needs your confirmation first.',
+    adminAction: 'None.',
+  },
+  AM_NOTHING_TO_UNDO: {
+    status: 409,
+    userMessage: 'There is nothing to undo: the messages were changed or moved again since.',
+    adminAction: 'None.',
+  },
+  AM_NO_SPECIAL_FOLDER: {
+    status: 409,
+    userMessage: 'Your mailbox has no folder for this (for example no Junk or Trash folder).',
+    adminAction: 'Give the folder a SPECIAL-USE attribute on the IMAP server, or create it.',
+  },
+  AM_FOLDER_NAME_INVALID: {
+    status: 400,
+    userMessage:
+      'That folder name cannot be used: it is empty, or it contains the folder separator, ' +
+      '“%”, “*” or a control character.',
+    adminAction: 'None: details.problem says which rule the name broke.',
+  },
+  AM_FOLDER_EXISTS: {
+    status: 409,
+    userMessage: 'A folder with that name already exists there.',
+    adminAction: 'None.',
+  },
+  AM_FOLDER_PROTECTED: {
+    status: 409,
+    userMessage: 'This folder is needed by your mail system and cannot be renamed or deleted.',
+    adminAction: 'None.',
+  },
   AM_CONFIG_SYNTAX: {
     status: 500,
     userMessage: 'AlphaMail is not configured correctly.',

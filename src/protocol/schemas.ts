@@ -10,9 +10,11 @@ import {
   sortOrder,
   withSession,
 } from './shapes.js';
+import { organiseMethods } from './methods-organise.js';
 
 export * from './shapes.js';
 export * from './methods-compose.js';
+export * from './methods-organise.js';
 
 /** The reading methods of the core: sign-in, folders, index, message. */
 const coreMethods = {
@@ -83,6 +85,7 @@ const coreMethods = {
 /** Every RPC method: params and result. */
 export const methods = {
   ...coreMethods,
+  ...organiseMethods,
 } as const;
 
 export type MethodName = keyof typeof methods;

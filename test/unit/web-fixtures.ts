@@ -17,6 +17,7 @@ import {
   type MethodHandlers,
   type WebcacheClient,
 } from '../../src/protocol/index.js';
+import { organiseHandlers } from './web-organise-fixtures.js';
 
 export function tempDir(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'am-web-'));
@@ -231,6 +232,7 @@ export async function startScriptedWebcache(socketPath: string): Promise<Scripte
       return Promise.resolve(messageDetail(p.uid));
     },
     sessionStats: () => Promise.reject(new AlphaMailError('AM_INTERNAL', 'not scripted')),
+    ...organiseHandlers(calls, known),
   };
   const server: Server = createRpcServer({
     endpoint: { kind: 'unix', socketPath },

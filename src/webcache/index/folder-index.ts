@@ -210,6 +210,30 @@ export class FolderIndex {
     };
   }
 
+  /** Everything kept about the message in `slot`, e.g. to copy it into another folder's index. */
+  entryAt(slot: number): IndexEntry {
+    const c = this.columns;
+    const text = this.textPartAt(slot);
+    return {
+      uid: this.uidAt(slot),
+      flags: this.flagsAt(slot),
+      size: this.sizeAt(slot),
+      dateMs: this.dateAt(slot),
+      fromName: this.fromNameAt(slot),
+      fromAddress: this.fromAddressAt(slot),
+      to: this.toAt(slot),
+      subject: this.subjectAt(slot),
+      messageId: c.messageIds[slot] ?? '',
+      inReplyTo: c.inReplyTos[slot] ?? '',
+      references: c.references[slot] ?? '',
+      textPart: text.part,
+      textEncoding: c.textEncodings[slot] ?? 0,
+      textCharset: text.charset,
+      textSubtype: c.textSubtypes[slot] ?? 0,
+      snippet: this.snippetAt(slot),
+    };
+  }
+
   /** Slot of `uid` by binary search over the ascending UIDs, or -1. */
   slotOf(uid: number): number {
     const uids = this.columns.uids;

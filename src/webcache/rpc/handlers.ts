@@ -10,6 +10,8 @@ import { listMessages } from './list-messages.js';
 import { login } from './login.js';
 import { logout } from './logout.js';
 import { messageSource } from './message-source.js';
+import * as organiseFolders from './organise-folders.js';
+import * as organiseMessages from './organise-messages.js';
 import { ping } from './ping.js';
 import { sessionStats } from './session-stats.js';
 
@@ -27,6 +29,17 @@ export function buildHandlers(ctx: RpcContext): {
       listMessages: listMessages(ctx),
       getMessage: getMessage(ctx),
       sessionStats: sessionStats(ctx),
+      setFlags: organiseMessages.setFlags(ctx),
+      copyMessages: organiseMessages.copyMessages(ctx),
+      moveMessages: organiseMessages.moveMessages(ctx),
+      deleteMessages: organiseMessages.deleteMessages(ctx),
+      markJunk: organiseMessages.markJunk(ctx),
+      emptyFolder: organiseMessages.emptyFolder(ctx),
+      undo: organiseMessages.undo(ctx),
+      createFolder: organiseFolders.createFolder(ctx),
+      renameFolder: organiseFolders.renameFolder(ctx),
+      deleteFolder: organiseFolders.deleteFolder(ctx),
+      setSubscribed: organiseFolders.setSubscribed(ctx),
     },
     streamHandlers: {
       downloadPart: downloadPart(ctx),

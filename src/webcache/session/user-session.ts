@@ -234,6 +234,12 @@ export class UserSession {
     return this.folderList ?? [];
   }
 
+  /** Re-reads the folder list now: after a folder was created, renamed or deleted. */
+  async reloadFolders(client: ImapFlow): Promise<FolderInfo[]> {
+    await this.reloadFolderList(client);
+    return this.folderList ?? [];
+  }
+
   private async reloadFolderList(client: ImapFlow): Promise<void> {
     this.folderList = await fetchFolderList(client, this.domain);
     this.folderListAt = Date.now();
