@@ -74,6 +74,19 @@ export interface Prefs {
   readonly threaded: boolean;
 }
 
+/** Who a user writes as on one domain, with the signature appended to new messages. */
+export interface Identity {
+  readonly displayName: string;
+  readonly address: string;
+  readonly signature: string;
+}
+
+interface IdentityRow {
+  display_name: string;
+  address: string;
+  signature: string;
+}
+
 interface SessionRow {
   id: string;
   user: string;
@@ -214,6 +227,28 @@ export class SessionStore {
            sort = excluded.sort, sort_order = excluded.sort_order, threaded = excluded.threaded`,
       )
       .run(user, domain, prefs.pageSize, prefs.sort, prefs.order, prefs.threaded ? 1 : 0);
+  }
+
+  /** The stored identity, or null when the user never saved one (callers use user@domain). */
+  identity(user: string, domain: string): Identity | null {
+    const row = this.#db
+      .prepare(
+        'SELECT display_name, address, signature FROM web_identities WHERE user = ? AND domain = ?',
+      )
+      .get(user, domain) as IdentityRow | undefined;
+    if (!row) return null;
+    return { displayName: row.display_name, address: row.address, signature: row.signature };
+  }
+
+  saveIdentity(user: string, domain: string, identity: Identity): void {
+    this.#db
+      .prepare(
+        `INSERT INTO web_identities (user, domain, display_name, address, signature)
+         VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (user, domain) DO UPDATE SET display_name = excluded.display_name,
+           address = excluded.address, signature = excluded.signature`,
+      )
+      .run(user, domain, identity.displayName, identity.address, identity.signature);
   }
 
   close(): void {

@@ -2,6 +2,9 @@
 // stored per user. Must not accept an out-of-range value silently: it is shown as an error.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebDeps } from '../context.js';
+import { identityOf, readIdentityForm, type IdentityField } from '../identity.js';
+import type { Identity } from '../session-store.js';
+import { identitySection } from '../views/identity-settings.js';
 import { requireSignedIn } from '../plugins/session.js';
 import { sendPage } from '../render.js';
 import type { SignedIn } from '../session-mail.js';
@@ -41,11 +44,24 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: WebDeps): voi
     request: FastifyRequest,
     reply: FastifyReply,
     who: SignedIn,
-    view: Omit<SettingsView, 'csrf' | 'minPageSize' | 'maxPageSize'>,
+    view: Omit<SettingsView, 'csrf' | 'minPageSize' | 'maxPageSize' | 'identity'>,
     status = 200,
+    identity?: { typed: Identity; error: { field: IdentityField; message: string } },
   ): Promise<FastifyReply> {
     const folders = await loadFolders(deps, who);
-    const main = settingsMain({ ...view, csrf: who.record.csrf, minPageSize, maxPageSize });
+    const identityHtml = identitySection({
+      csrf: who.record.csrf,
+      domain: who.record.domain,
+      identity: identity?.typed ?? identityOf(deps, who),
+      error: identity?.error ?? null,
+    });
+    const main = settingsMain({
+      ...view,
+      csrf: who.record.csrf,
+      minPageSize,
+      maxPageSize,
+      identity: identityHtml,
+    });
     const title = view.error ? 'Error: Settings' : 'Settings';
     return sendPage(deps, request, reply, { title, main, nav: folderNav(folders, null) }, status);
   }
@@ -81,6 +97,30 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: WebDeps): voi
     }
     const prefs: Prefs = { ...prefsOf(deps, who), pageSize, sort, order };
     deps.sessions.savePrefs(who.record.user, who.record.domain, prefs);
+    return reply.redirect('/settings?saved=1', 303);
+  });
+
+  app.post('/settings/identity', async (request, reply) => {
+    const who = requireSignedIn(request);
+    const form = readIdentityForm((request.body ?? {}) as Record<string, unknown>);
+    if (!form.ok) {
+      const prefs = prefsOf(deps, who);
+      const error = { field: form.field, message: form.message };
+      return showSettings(
+        request,
+        reply,
+        who,
+        {
+          pageSize: String(prefs.pageSize),
+          sort: prefs.sort,
+          order: prefs.order,
+          error: form.message,
+        },
+        400,
+        { typed: form.typed, error },
+      );
+    }
+    deps.sessions.saveIdentity(who.record.user, who.record.domain, form.identity);
     return reply.redirect('/settings?saved=1', 303);
   });
 

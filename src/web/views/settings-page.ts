@@ -13,6 +13,8 @@ export interface SettingsView {
   readonly maxPageSize: number;
   readonly error?: string | null;
   readonly notice?: string | null;
+  /** The identity form (views/identity-settings.ts), placed after the display settings. */
+  readonly identity?: Html | null;
 }
 
 const sortLabels: [SortField, string][] = [
@@ -71,5 +73,6 @@ export function settingsMain(view: SettingsView): Html {
         </select>
       </div>
       <button type="submit">Save settings</button>
-    </form>`;
+    </form>
+    ${view.identity ?? null}`;
 }
