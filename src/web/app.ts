@@ -15,8 +15,10 @@ import { LoginRateLimiter } from './rate-limit.js';
 import { loadAssets, registerAssetRoutes } from './routes/assets.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerDownloadRoutes } from './routes/downloads.js';
+import { registerFolderManageRoutes } from './routes/folder-manage.js';
 import { registerFolderRoutes } from './routes/folders.js';
 import { registerMessageRoutes } from './routes/message.js';
+import { registerOrganiseRoutes } from './routes/organise.js';
 import { registerRemoteImageRoutes } from './routes/remote-image.js';
 import { registerSettingsRoutes } from './routes/settings.js';
 import { SessionMail } from './session-mail.js';
@@ -83,6 +85,8 @@ export function buildWebApp(options: WebOptions): FastifyInstance {
   registerRemoteImageRoutes(app, deps);
   registerDownloadRoutes(app, deps);
   registerSettingsRoutes(app, deps);
+  registerOrganiseRoutes(app, deps);
+  registerFolderManageRoutes(app, deps);
   app.addHook('onResponse', (request, reply, done) => {
     logger.debug({ method: request.method, url: request.url, status: reply.statusCode }, 'http');
     done();

@@ -1,0 +1,278 @@
+// Owns the organising form posts: the toolbar's actions on selected messages, the confirmation
+// page for deleting for good (and emptying Trash/Junk), and Undo. Every change is a POST that
+// redirects (303) to a page with a notice. Must not talk IMAP: the webcache does the work.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AlphaMailError, errorCatalogue, html, isAlphaMailError } from '../../base/index.js';
+import { maxOrganiseUids } from '../../protocol/index.js';
+import type { WebDeps } from '../context.js';
+import { requireSignedIn } from '../plugins/session.js';
+import { sendPage } from '../render.js';
+import type { SignedIn } from '../session-mail.js';
+import { errorSummary } from '../views/layout.js';
+import {
+  confirmDeleteMain,
+  doneKinds,
+  doneNotice,
+  doneText,
+  organiseActions,
+  type DoneKind,
+  type OrganiseAction,
+} from '../views/organise-views.js';
+import { folderUrl, inboxUrl, safeReturnPath } from '../views/urls.js';
+import { folderNav, loadFolders } from './common.js';
+
+/** The protocol's limit on a folder path's length. */
+const maxFolderChars = 1000;
+
+type Body = Record<string, unknown>;
+
+function bodyOf(request: FastifyRequest): Body {
+  return (request.body ?? {}) as Body;
+}
+
+function folderField(value: unknown, what = 'folder'): string {
+  if (typeof value !== 'string' || value === '' || value.length > maxFolderChars) {
+    throw new AlphaMailError('AM_BAD_REQUEST', `bad ${what} in form`);
+  }
+  return value;
+}
+
+function listOf(value: unknown): unknown[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** The ticked UIDs: none is AM_NO_SELECTION, a malformed one or too many AM_BAD_REQUEST. */
+export function selectedUids(value: unknown): number[] {
+  const uids = listOf(value).map((v) => {
+    // UIDs are 32-bit unsigned non-zero numbers (RFC 3501 §2.3.1.1).
+    if (typeof v !== 'string' || !/^[1-9]\d{0,9}$/.test(v) || Number(v) > 0xffffffff) {
+      throw new AlphaMailError('AM_BAD_REQUEST', 'bad uid in form');
+    }
+    return Number(v);
+  });
+  const unique = [...new Set(uids)];
+  if (unique.length === 0) throw new AlphaMailError('AM_NO_SELECTION', 'no uid in form');
+  if (unique.length > maxOrganiseUids) throw new AlphaMailError('AM_BAD_REQUEST', 'too many');
+  return unique;
+}
+
+function isAction(value: unknown): value is OrganiseAction {
+  return typeof value === 'string' && (organiseActions as readonly string[]).includes(value);
+}
+
+/** `next` with the notice of what was done in its query. */
+export function withDone(
+  next: string,
+  done: { kind: DoneKind; count: number; to?: string | null; undo?: boolean },
+): string {
+  const url = new URL(next, 'http://same.invalid');
+  for (const key of ['done', 'n', 'to', 'undo', 'saved']) url.searchParams.delete(key);
+  url.searchParams.set('done', done.kind);
+  url.searchParams.set('n', String(done.count));
+  if (done.to) url.searchParams.set('to', done.to);
+  if (done.undo) url.searchParams.set('undo', '1');
+  return url.pathname + url.search;
+}
+
+/** The notice for a page reached after an action (its `done` query), or null. */
+export async function noticeFromQuery(
+  deps: WebDeps,
+  who: SignedIn,
+  request: FastifyRequest,
+  folders?: Parameters<typeof doneText>[3],
+) {
+  const q = request.query as Record<string, unknown>;
+  const kind = q.done;
+  if (typeof kind !== 'string' || !(doneKinds as readonly string[]).includes(kind)) return null;
+  const count = typeof q.n === 'string' && /^\d{1,6}$/.test(q.n) ? Number(q.n) : 0;
+  const to = typeof q.to === 'string' && q.to.length <= maxFolderChars ? q.to : null;
+  const list = folders ?? (await loadFolders(deps, who));
+  const url = new URL(request.url, 'http://same.invalid');
+  for (const key of ['done', 'n', 'to', 'undo']) url.searchParams.delete(key);
+  return doneNotice({
+    text: doneText(kind as DoneKind, count, to, list),
+    isUndoable: q.undo === '1',
+    csrf: who.record.csrf,
+    next: url.pathname + url.search,
+  });
+}
+
+async function sendProblem(
+  deps: WebDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  who: SignedIn,
+  err: AlphaMailError,
+  back: string,
+): Promise<FastifyReply> {
+  const folders = await loadFolders(deps, who);
+  const title = err.code === 'AM_NO_SELECTION' ? 'No message selected' : 'That did not work';
+  const main = html`<h1>${title}</h1>
+    ${errorSummary(errorCatalogue[err.code].userMessage)}
+    <p><a href="${back}">Go back</a></p>`;
+  return sendPage(
+    deps,
+    request,
+    reply,
+    { title: `Error: ${title}`, main, nav: folderNav(folders, null) },
+    err.status,
+  );
+}
+
+/** Codes an action may end with that the user can act on: shown on a page with a way back. */
+const userCodes = new Set([
+  'AM_NO_SELECTION',
+  'AM_NOTHING_TO_UNDO',
+  'AM_NO_SPECIAL_FOLDER',
+  'AM_MESSAGE_NOT_FOUND',
+  'AM_FOLDER_NOT_FOUND',
+]);
+
+function confirmUrl(
+  action: 'delete' | 'empty',
+  folder: string,
+  uids: readonly number[],
+  next: string,
+) {
+  const params = new URLSearchParams({ action, folder, next });
+  for (const uid of uids) params.append('uid', String(uid));
+  return `/organise/confirm?${params.toString()}`;
+}
+
+export function registerOrganiseRoutes(app: FastifyInstance, deps: WebDeps): void {
+  app.post('/organise', async (request, reply) => {
+    const who = requireSignedIn(request);
+    const body = bodyOf(request);
+    const folder = folderField(body.folder);
+    const next = safeReturnPath(body.next) ?? folderUrl(folder);
+    const nextGone = safeReturnPath(body.nextGone) ?? next;
+    const action = body.action;
+    if (!isAction(action)) throw new AlphaMailError('AM_BAD_REQUEST', 'bad action in form');
+    try {
+      const uids = selectedUids(body.uid);
+      const call = { folder, uids };
+      const count = uids.length;
+      switch (action) {
+        case 'read':
+        case 'unread':
+        case 'flag':
+        case 'unflag': {
+          const isSeen = action === 'read' || action === 'unread';
+          const change = action === 'read' || action === 'flag' ? 'add' : 'remove';
+          await deps.mail.call(who, 'setFlags', {
+            ...call,
+            seen: isSeen ? change : null,
+            flagged: isSeen ? null : change,
+          });
+          // Marked unread, the message page would mark it read again: go to the folder.
+          const target = action === 'unread' ? nextGone : next;
+          return reply.redirect(withDone(target, { kind: action, count }), 303);
+        }
+        case 'copy': {
+          const destination = folderField(body.copyTo, 'copyTo');
+          await deps.mail.call(who, 'copyMessages', { ...call, destination });
+          return reply.redirect(withDone(next, { kind: 'copied', count, to: destination }), 303);
+        }
+        case 'move': {
+          const destination = folderField(body.moveTo, 'moveTo');
+          const r = await deps.mail.call(who, 'moveMessages', { ...call, destination });
+          const done = { kind: 'moved', count, to: destination, undo: r.undo !== null } as const;
+          return reply.redirect(withDone(nextGone, done), 303);
+        }
+        case 'junk': {
+          const r = await deps.mail.call(who, 'markJunk', call);
+          const done = { kind: 'junk', count, to: r.undo?.folder, undo: r.undo !== null } as const;
+          return reply.redirect(withDone(nextGone, done), 303);
+        }
+        case 'delete': {
+          try {
+            const r = await deps.mail.call(who, 'deleteMessages', { ...call, permanent: false });
+            const done = {
+              kind: 'deleted',
+              count,
+              to: r.undo?.folder,
+              undo: r.undo !== null,
+            } as const;
+            return reply.redirect(withDone(nextGone, done), 303);
+          } catch (err) {
+            if (!isAlphaMailError(err, 'AM_CONFIRM_REQUIRED')) throw err;
+            return reply.redirect(confirmUrl('delete', folder, uids, nextGone), 303);
+          }
+        }
+      }
+    } catch (err) {
+      if (err instanceof AlphaMailError && userCodes.has(err.code)) {
+        return sendProblem(deps, request, reply, who, err, next);
+      }
+      throw err;
+    }
+  });
+
+  app.get('/organise/confirm', async (request, reply) => {
+    const who = requireSignedIn(request);
+    const q = request.query as Record<string, unknown>;
+    const action = q.action;
+    if (action !== 'delete' && action !== 'empty') {
+      throw new AlphaMailError('AM_BAD_REQUEST', 'bad action in URL');
+    }
+    const folderPath = folderField(q.folder);
+    const next = safeReturnPath(q.next) ?? folderUrl(folderPath);
+    const folders = await loadFolders(deps, who);
+    let uids: number[] = [];
+    if (action === 'delete') {
+      try {
+        uids = selectedUids(q.uid);
+      } catch (err) {
+        if (!isAlphaMailError(err, 'AM_NO_SELECTION')) throw err;
+        return sendProblem(deps, request, reply, who, err, next);
+      }
+    }
+    const view = confirmDeleteMain({
+      action,
+      folder: folders.find((f) => f.path === folderPath) ?? null,
+      folderPath,
+      uids,
+      next,
+      csrf: who.record.csrf,
+    });
+    return sendPage(deps, request, reply, { ...view, nav: folderNav(folders, folderPath) });
+  });
+
+  app.post('/organise/confirm', async (request, reply) => {
+    const who = requireSignedIn(request);
+    const body = bodyOf(request);
+    const folder = folderField(body.folder);
+    const next = safeReturnPath(body.next) ?? folderUrl(folder);
+    if (body.action === 'empty') {
+      const r = await deps.mail.call(who, 'emptyFolder', { folder });
+      return reply.redirect(withDone(next, { kind: 'emptied', count: r.deleted, to: folder }), 303);
+    }
+    if (body.action !== 'delete') throw new AlphaMailError('AM_BAD_REQUEST', 'bad action');
+    try {
+      const uids = selectedUids(body.uid);
+      const r = await deps.mail.call(who, 'deleteMessages', { folder, uids, permanent: true });
+      return reply.redirect(withDone(next, { kind: 'purged', count: r.deleted }), 303);
+    } catch (err) {
+      if (err instanceof AlphaMailError && userCodes.has(err.code)) {
+        return sendProblem(deps, request, reply, who, err, next);
+      }
+      throw err;
+    }
+  });
+
+  app.post('/organise/undo', async (request, reply) => {
+    const who = requireSignedIn(request);
+    const next = safeReturnPath(bodyOf(request).next) ?? inboxUrl;
+    try {
+      const r = await deps.mail.call(who, 'undo', {});
+      const done = { kind: 'restored', count: r.restored, to: r.folder } as const;
+      return reply.redirect(withDone(folderUrl(r.folder), done), 303);
+    } catch (err) {
+      if (err instanceof AlphaMailError && userCodes.has(err.code)) {
+        return sendProblem(deps, request, reply, who, err, next);
+      }
+      throw err;
+    }
+  });
+}

@@ -1,0 +1,244 @@
+// Owns the organising controls: the index toolbar (one form with the row checkboxes), the
+// message page's actions, the "done" notice with its Undo button, and the confirmation page for
+// deleting for good. Must not fetch or decide anything: routes do.
+import { html, type Html } from '../../base/index.js';
+import type { FolderInfo, MessageDetail } from '../../protocol/index.js';
+import { hiddenCsrf } from './layout.js';
+
+/** The actions of the toolbar, as the `action` field carries them. */
+export const organiseActions = [
+  'read',
+  'unread',
+  'flag',
+  'unflag',
+  'move',
+  'copy',
+  'delete',
+  'junk',
+] as const;
+export type OrganiseAction = (typeof organiseActions)[number];
+
+/** What a finished action reports on the next page (`done` in the query). */
+export const doneKinds = [
+  'read',
+  'unread',
+  'flag',
+  'unflag',
+  'copied',
+  'moved',
+  'deleted',
+  'junk',
+  'purged',
+  'emptied',
+  'restored',
+] as const;
+export type DoneKind = (typeof doneKinds)[number];
+
+/** The parts the index page places: hidden fields and toolbar inside its form, the notice. */
+export interface OrganiseParts {
+  readonly fields: Html;
+  readonly toolbar: Html;
+  readonly notice: Html | null;
+  /** "Empty Trash" for Trash and Junk, outside the form. */
+  readonly folderActions: Html | null;
+}
+
+/** "Archive / 2024": the whole shown path, so nested folders of the same name differ. */
+export function folderLabelText(folder: FolderInfo): string {
+  return folder.displayParts.join(' / ');
+}
+
+function nameOf(folders: readonly FolderInfo[], path: string): string {
+  const folder = folders.find((f) => f.path === path);
+  return folder ? folderLabelText(folder) : path;
+}
+
+function folderOptions(folders: readonly FolderInfo[], except: string): Html {
+  return html`${folders
+    .filter((f) => f.selectable && f.path !== except)
+    .map((f) => html`<option value="${f.path}">${folderLabelText(f)}</option>`)}`;
+}
+
+function messages(n: number): string {
+  return n === 1 ? '1 message' : `${n} messages`;
+}
+
+/** The buttons and folder choices; `idPrefix` keeps ids unique if a page has two toolbars. */
+function actionControls(
+  folders: readonly FolderInfo[],
+  folder: string,
+  idPrefix: string,
+  flags: { isUnread: boolean | null; isFlagged: boolean | null },
+): Html {
+  const button = (action: OrganiseAction, label: string, extra: Html | null = null): Html =>
+    html`<button type="submit" name="action" value="${action}" ${extra}>${label}</button>`;
+  const readButtons =
+    flags.isUnread === null
+      ? html`${button('read', 'Mark read')} ${button('unread', 'Mark unread')}`
+      : flags.isUnread
+        ? button('read', 'Mark read')
+        : button('unread', 'Mark unread');
+  const flagButtons =
+    flags.isFlagged === null
+      ? html`${button('flag', 'Flag')} ${button('unflag', 'Unflag')}`
+      : flags.isFlagged
+        ? button('unflag', 'Unflag')
+        : button('flag', 'Flag');
+  return html`<div class="organise-buttons">${readButtons} ${flagButtons}</div>
+    <div class="organise-target">
+      <label for="${idPrefix}-move-to">Move to</label>
+      <select id="${idPrefix}-move-to" name="moveTo">
+        ${folderOptions(folders, folder)}
+      </select>
+      ${button('move', 'Move')}
+    </div>
+    <div class="organise-target">
+      <label for="${idPrefix}-copy-to">Copy to</label>
+      <select id="${idPrefix}-copy-to" name="copyTo">
+        ${folderOptions(folders, folder)}
+      </select>
+      ${button('copy', 'Copy')}
+    </div>
+    <div class="organise-buttons">
+      ${button('delete', 'Delete', html` data-shortcut="#"`)} ${button('junk', 'Junk')}
+    </div>`;
+}
+
+function hiddenFields(csrf: string, folder: string, next: string, nextGone: string): Html {
+  return html`${hiddenCsrf(csrf)}<input type="hidden" name="folder" value="${folder}" /><input
+      type="hidden"
+      name="next"
+      value="${next}"
+    /><input type="hidden" name="nextGone" value="${nextGone}" />`;
+}
+
+/** What happened, in words, from the `done` query of the page after an action. */
+export function doneText(
+  kind: DoneKind,
+  count: number,
+  to: string | null,
+  folders: readonly FolderInfo[],
+): string {
+  const where = to === null ? 'another folder' : nameOf(folders, to);
+  switch (kind) {
+    case 'read':
+      return `Marked ${messages(count)} as read.`;
+    case 'unread':
+      return `Marked ${messages(count)} as unread.`;
+    case 'flag':
+      return `Flagged ${messages(count)}.`;
+    case 'unflag':
+      return `Removed the flag from ${messages(count)}.`;
+    case 'copied':
+      return `Copied ${messages(count)} to ${where}.`;
+    case 'moved':
+    case 'deleted':
+    case 'junk':
+      return `Moved ${messages(count)} to ${where}.`;
+    case 'purged':
+      return `Deleted ${messages(count)} for good.`;
+    case 'emptied':
+      return `Emptied ${where}: ${messages(count)} deleted for good.`;
+    case 'restored':
+      return `Undone: ${messages(count)} moved back to ${where}.`;
+  }
+}
+
+/** The notice after an action, announced politely, with Undo after a move or delete. */
+export function doneNotice(input: {
+  text: string;
+  isUndoable: boolean;
+  csrf: string;
+  next: string;
+}): Html {
+  const undo = input.isUndoable
+    ? html`<form method="post" action="/organise/undo" class="undo-form">
+        ${hiddenCsrf(input.csrf)}<input type="hidden" name="next" value="${input.next}" />
+        <button type="submit">Undo</button>
+      </form>`
+    : null;
+  return html`<div class="status-notice organise-notice" role="status">
+    <p>${input.text}</p>
+    ${undo}
+  </div>`;
+}
+
+/** The toolbar and hidden fields of the index's form; the route adds the notice. */
+export function indexOrganise(input: {
+  folders: readonly FolderInfo[];
+  folder: FolderInfo;
+  csrf: string;
+  selfUrl: string;
+  notice: Html | null;
+}): OrganiseParts {
+  const { folder } = input;
+  const canEmpty = folder.specialUse === 'trash' || folder.specialUse === 'junk';
+  const emptyUrl = `/organise/confirm?${new URLSearchParams({ action: 'empty', folder: folder.path, next: input.selfUrl }).toString()}`;
+  return {
+    fields: hiddenFields(input.csrf, folder.path, input.selfUrl, input.selfUrl),
+    toolbar: html`<fieldset class="organise-toolbar">
+      <legend>Selected messages</legend>
+      ${actionControls(input.folders, folder.path, 'index', { isUnread: null, isFlagged: null })}
+    </fieldset>`,
+    notice: input.notice,
+    folderActions:
+      canEmpty && (folder.total ?? 1) > 0
+        ? html`<p class="folder-actions"><a href="${emptyUrl}">Empty ${folder.name}</a></p>`
+        : null,
+  };
+}
+
+/** The message page's form: the same actions for the one message shown. */
+export function messageOrganise(input: {
+  message: MessageDetail;
+  folders: readonly FolderInfo[];
+  csrf: string;
+  selfUrl: string;
+  folderUrl: string;
+}): Html {
+  const m = input.message;
+  return html`<form method="post" action="/organise" class="organise-form message-organise">
+    ${hiddenFields(input.csrf, m.folder, input.selfUrl, input.folderUrl)}
+    <input type="hidden" name="uid" value="${m.uid}" />
+    <fieldset class="organise-toolbar">
+      <legend>This message</legend>
+      ${actionControls(input.folders, m.folder, 'message', {
+        isUnread: m.isUnread,
+        isFlagged: m.isFlagged,
+      })}
+    </fieldset>
+  </form>`;
+}
+
+/** The page that asks before deleting for good (messages, or a whole Trash or Junk). */
+export function confirmDeleteMain(input: {
+  action: 'delete' | 'empty';
+  folder: FolderInfo | null;
+  folderPath: string;
+  uids: readonly number[];
+  next: string;
+  csrf: string;
+}): { title: string; main: Html } {
+  const name = input.folder?.name ?? input.folderPath;
+  const count = input.action === 'empty' ? (input.folder?.total ?? 0) : input.uids.length;
+  const title =
+    input.action === 'empty' ? `Empty ${name} for good?` : `Delete ${messages(count)} for good?`;
+  const what =
+    input.action === 'empty'
+      ? `All ${messages(count)} in ${name} will be deleted.`
+      : `The ${count === 1 ? 'message is' : 'messages are'} in ${name}, so ${count === 1 ? 'it' : 'they'} cannot go to Trash.`;
+  return {
+    title,
+    main: html`<h1>${title}</h1>
+      <p>${what} This cannot be undone.</p>
+      <form method="post" action="/organise/confirm" class="confirm-form">
+        ${hiddenCsrf(input.csrf)}
+        <input type="hidden" name="action" value="${input.action}" />
+        <input type="hidden" name="folder" value="${input.folderPath}" />
+        <input type="hidden" name="next" value="${input.next}" />
+        ${input.uids.map((uid) => html`<input type="hidden" name="uid" value="${uid}" />`)}
+        <button type="submit" class="danger">Delete for good</button>
+        <a href="${input.next}">Cancel</a>
+      </form>`,
+  };
+}
