@@ -177,6 +177,17 @@ void test('every page passes axe and the semantics rules', { timeout: 170_000 },
         await check('message-html-frame', false, true);
         await visit(`/f/INBOX/${attachUid}`, 200);
         await check('message-attachments', true);
+        await visit(`/f/INBOX?sort=date&order=desc&page=2&done=deleted&n=2&to=Trash&undo=1`, 200);
+        await check('index-undo-notice', true);
+        await visit(
+          `/organise/confirm?action=delete&folder=INBOX&uid=${plainUid}&uid=${htmlUid}`,
+          200,
+        );
+        await check('organise-confirm', true);
+        await visit('/folders/manage', 200);
+        await check('folders-manage', true);
+        await visit(`/folders/delete?folder=${encodeURIComponent(emptyFolder)}`, 200);
+        await check('folder-delete-confirm', true);
         await visit('/settings', 200);
         await check('settings', false);
         await visit('/no/such/page', 404);

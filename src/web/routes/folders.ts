@@ -5,7 +5,9 @@ import type { WebDeps } from '../context.js';
 import { requireSignedIn } from '../plugins/session.js';
 import { sendPage } from '../render.js';
 import { indexMain, indexTitle } from '../views/index-page.js';
+import { indexOrganise } from '../views/organise-views.js';
 import { folderNav, folderParam, loadFolders, pageQuery, prefsOf, sortQuery } from './common.js';
+import { noticeFromQuery } from './organise.js';
 
 export function registerFolderRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.get('/f/:folder', async (request, reply) => {
@@ -26,6 +28,13 @@ export function registerFolderRoutes(app: FastifyInstance, deps: WebDeps): void 
       pageSize: prefs.pageSize,
       csrf: who.record.csrf,
       selfUrl: request.url,
+      organise: indexOrganise({
+        folders,
+        folder: listing.folder,
+        csrf: who.record.csrf,
+        selfUrl: request.url,
+        notice: await noticeFromQuery(deps, who, request, folders),
+      }),
       notice: query,
     });
     return sendPage(deps, request, reply, {

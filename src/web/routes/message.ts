@@ -9,7 +9,8 @@ import { requireSignedIn } from '../plugins/session.js';
 import { sendPage } from '../render.js';
 import { renderMessageFrame } from '../views/message-frame.js';
 import { messageMain, messageTitle } from '../views/message-page.js';
-import { partUrl } from '../views/urls.js';
+import { messageOrganise } from '../views/organise-views.js';
+import { folderUrl, partUrl } from '../views/urls.js';
 import { remoteImageSigner } from './remote-image.js';
 import {
   folderName,
@@ -72,6 +73,13 @@ export function registerMessageRoutes(app: FastifyInstance, deps: WebDeps): void
       textBody: message.html === null && message.text !== null ? linkifyText(message.text) : null,
       remoteBlocked,
       allowRemote,
+      actions: messageOrganise({
+        message,
+        folders,
+        csrf: who.record.csrf,
+        selfUrl: request.url,
+        folderUrl: folderUrl(folder, { sort, order }),
+      }),
     });
     return sendPage(deps, request, reply, {
       title: messageTitle(message, name),

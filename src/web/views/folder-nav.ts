@@ -54,5 +54,6 @@ function renderNodes(nodes: readonly FolderNode[], currentPath: string | null): 
 export function renderFolderNav(folders: readonly FolderInfo[], currentPath: string | null): Html {
   return html`<nav class="folders" aria-label="Folders">
     ${renderNodes(folderTree(folders), currentPath)}
+    <p class="folder-manage-link"><a href="/folders/manage">Manage folders</a></p>
   </nav>`;
 }

@@ -4,6 +4,7 @@ import { html, joinHtml, type Html } from '../../base/index.js';
 import type { MessageSummary, Result, SortField, SortOrder } from '../../protocol/index.js';
 import { formatDate, formatSize, machineDate, shortAddresses } from './format.js';
 import { hiddenCsrf, statusNotice } from './layout.js';
+import type { OrganiseParts } from './organise-views.js';
 import { folderUrl, messageUrl, type IndexQuery } from './urls.js';
 
 export type FolderPage = Result<'listMessages'>;
@@ -16,6 +17,8 @@ export interface IndexView {
   /** This page's own URL, where the page-size form returns to. */
   readonly selfUrl: string;
   readonly notice?: string | null;
+  /** The organising form (row checkboxes, toolbar, notice); absent: a read-only index. */
+  readonly organise?: OrganiseParts | null;
 }
 
 const columnNames: Record<SortField, string> = {
@@ -90,12 +93,24 @@ function statusCell(m: MessageSummary): Html {
   </td>`;
 }
 
+/** The row's checkbox, labelled with the subject, inside the index's organising form. */
+function selectCell(m: MessageSummary, subject: string): Html {
+  const id = `select-${m.uid}`;
+  return html`<td class="col-select">
+    <input type="checkbox" name="uid" value="${m.uid}" id="${id}" /><label
+      for="${id}"
+      class="visually-hidden"
+      >${subject}</label
+    >
+  </td>`;
+}
+
 function messageRow(m: MessageSummary, view: IndexView): Html {
   const href = messageUrl(view.page.folder.path, m.uid, view.query);
   const when = machineDate(m.date);
   const subject = m.subject.trim() === '' ? '(no subject)' : m.subject;
   return html`<tr${m.isUnread ? html` class="unread"` : null}>
-    ${statusCell(m)}
+    ${view.organise ? selectCell(m, subject) : null} ${statusCell(m)}
     <td class="col-from">${shortAddresses(m.from)}</td>
     <td class="col-subject"><a href="${href}">${subject}</a>${m.snippet ? html`<div class="snippet">${m.snippet}</div>` : null}</td>
     <td class="col-date">${when ? html`<time datetime="${when}">${formatDate(m.date)}</time>` : m.date}</td>
@@ -114,6 +129,13 @@ export function indexTable(view: IndexView): Html {
     </caption>
     <thead>
       <tr>
+        ${
+          view.organise
+            ? html`<th scope="col" class="col-select">
+                <span class="visually-hidden">Select</span>
+              </th>`
+            : null
+        }
         <th scope="col" class="col-status"><span class="visually-hidden">Status</span></th>
         ${headerCell('from', view)} ${headerCell('subject', view)} ${headerCell('date', view)}
         ${headerCell('size', view)}
@@ -170,7 +192,15 @@ export function indexMain(view: IndexView): Html {
           ${page.total === 0 ? 'This folder is empty.' : 'There are no messages on this page.'}
         </p>`
       : indexTable(view);
+  const organise = view.organise ?? null;
+  // One form around toolbar and table: the row checkboxes post without JavaScript.
+  const listing =
+    organise && page.messages.length > 0
+      ? html`<form method="post" action="/organise" class="organise-form">
+          ${organise.fields} ${organise.toolbar} ${body}
+        </form>`
+      : body;
   return html`<h1>${page.folder.name}</h1>
-    ${view.notice ? statusNotice(view.notice) : null} ${body} ${pagingNav(view)}
-    ${pageSizeForm(view)}`;
+    ${view.notice ? statusNotice(view.notice) : null} ${organise?.notice ?? null}
+    ${organise?.folderActions ?? null} ${listing} ${pagingNav(view)} ${pageSizeForm(view)}`;
 }

@@ -14,6 +14,8 @@ export interface MessageView {
   /** Remote images the sanitiser removed from the HTML body. */
   readonly remoteBlocked: number;
   readonly allowRemote: boolean;
+  /** The organising form for this message (flags, move, copy, delete, junk). */
+  readonly actions?: Html | null;
 }
 
 /** The page title: the subject, then where it is. */
@@ -130,7 +132,7 @@ function attachmentList(m: MessageDetail): Html | null {
 
 export function messageMain(view: MessageView): Html {
   const { message: m } = view;
-  return html`${messageNav(view)}
+  return html`${messageNav(view)} ${view.actions ?? null}
     <article class="message" aria-labelledby="message-subject">
       <h1 id="message-subject">${subjectOf(m)}</h1>
       ${headerList(m)} ${notices(view)} ${bodySection(view)} ${attachmentList(m)}
