@@ -15,6 +15,7 @@ import { LoginRateLimiter } from './rate-limit.js';
 import { loadAssets, registerAssetRoutes } from './routes/assets.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerDownloadRoutes } from './routes/downloads.js';
+import { registerEventRoutes } from './routes/events.js';
 import { registerFolderManageRoutes } from './routes/folder-manage.js';
 import { registerFolderRoutes } from './routes/folders.js';
 import { registerMessageRoutes } from './routes/message.js';
@@ -84,6 +85,7 @@ export function buildWebApp(options: WebOptions): FastifyInstance {
   registerMessageRoutes(app, deps);
   registerRemoteImageRoutes(app, deps);
   registerDownloadRoutes(app, deps);
+  registerEventRoutes(app, deps);
   registerSettingsRoutes(app, deps);
   registerOrganiseRoutes(app, deps);
   registerFolderManageRoutes(app, deps);

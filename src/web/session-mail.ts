@@ -60,6 +60,11 @@ export class SessionMail {
     return this.#withRecovery(who, () => this.#client.openStream(name, full));
   }
 
+  /** The session's event stream (server-sent events from the webcache), ended when it ends. */
+  openEvents(who: SignedIn): Promise<Readable> {
+    return this.#withRecovery(who, () => this.#client.openEvents(who.record.cacheSession));
+  }
+
   async #withRecovery<T>(who: SignedIn, work: () => Promise<T>): Promise<T> {
     try {
       return await work();

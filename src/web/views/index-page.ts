@@ -5,7 +5,7 @@ import type { MessageSummary, Result, SortField, SortOrder } from '../../protoco
 import { formatDate, formatSize, machineDate, shortAddresses } from './format.js';
 import { hiddenCsrf, statusNotice } from './layout.js';
 import type { OrganiseParts } from './organise-views.js';
-import { folderUrl, messageUrl, type IndexQuery } from './urls.js';
+import { eventsUrl, folderUrl, messageUrl, type IndexQuery } from './urls.js';
 
 export type FolderPage = Result<'listMessages'>;
 
@@ -200,7 +200,14 @@ export function indexMain(view: IndexView): Html {
           ${organise.fields} ${organise.toolbar} ${body}
         </form>`
       : body;
+  // Filled by the script when new mail arrives (server-sent events); hidden without it.
+  const newMail = html`<p
+    class="new-mail"
+    hidden
+    data-events="${eventsUrl(page.folder.path)}"
+    data-show="${folderUrl(page.folder.path, { ...view.query, page: 1 })}"
+  ></p>`;
   return html`<h1>${page.folder.name}</h1>
-    ${view.notice ? statusNotice(view.notice) : null} ${organise?.notice ?? null}
+    ${newMail} ${view.notice ? statusNotice(view.notice) : null} ${organise?.notice ?? null}
     ${organise?.folderActions ?? null} ${listing} ${pagingNav(view)} ${pageSizeForm(view)}`;
 }

@@ -47,15 +47,20 @@ function headerList(m: MessageDetail): Html {
 
 function messageNav(view: MessageView): Html {
   const { message: m, query } = view;
-  const neighbour = (uid: number | null, label: string, rel: string): Html =>
+  // j and k: the keyboard shortcuts for next and previous (see assets/app.js).
+  const neighbour = (uid: number | null, label: string, rel: string, key: string): Html =>
     uid === null
       ? html`<li><span class="disabled">${label}</span></li>`
-      : html`<li><a href="${messageUrl(m.folder, uid, query)}" rel="${rel}">${label}</a></li>`;
+      : html`<li>
+          <a href="${messageUrl(m.folder, uid, query)}" rel="${rel}" data-shortcut="${key}"
+            >${label}</a
+          >
+        </li>`;
   return html`<nav class="message-nav" aria-label="Message">
     <ul>
       <li><a href="${folderUrl(m.folder, query)}">Back to ${view.folderName}</a></li>
-      ${neighbour(m.prevUid, 'Previous message', 'prev')}
-      ${neighbour(m.nextUid, 'Next message', 'next')}
+      ${neighbour(m.prevUid, 'Previous message', 'prev', 'k')}
+      ${neighbour(m.nextUid, 'Next message', 'next', 'j')}
       <li><a href="${sourceUrl(m.folder, m.uid)}">View source</a></li>
     </ul>
   </nav>`;

@@ -21,6 +21,11 @@ export function folderUrl(folder: string, q?: IndexQuery): string {
   return base + query({ sort: q.sort, order: q.order, page: q.page });
 }
 
+/** The new-mail event stream of a folder (server-sent events, see routes/events.ts). */
+export function eventsUrl(folder: string): string {
+  return `/events?folder=${encodeURIComponent(folder)}`;
+}
+
 export function messageUrl(
   folder: string,
   uid: number,
