@@ -273,6 +273,7 @@ for (const namespace of ['slash', 'inbox-dot'] as const satisfies readonly DemoN
         { deleted: 1, isPermanent: true, undo: null },
       );
       assert.equal((await contents(dovecot, trash)).size, 1);
+      await rejectsWith(client.call('undo', { session }), 'AM_NOTHING_TO_UNDO');
       const trashNext = await view(client, session, trash);
       assert.equal(selects(proxy), inTrash, 'permanent delete: no SELECT of Trash again');
       assert.deepEqual(

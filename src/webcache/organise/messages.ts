@@ -182,7 +182,7 @@ export function moveMessages(
   input: { folder: string; uids: number[]; destination: string },
 ): Promise<{ moved: number; undo: UndoInfo | null }> {
   if (input.destination === input.folder) {
-    throw new AlphaMailError('AM_BAD_REQUEST', 'moving into the same folder');
+    return Promise.reject(new AlphaMailError('AM_BAD_REQUEST', 'moving into the same folder'));
   }
   return session.inFolder('moveMessages', input.folder, async (client, cache) => {
     await requireFolder(session, client, input.destination);
@@ -221,6 +221,8 @@ export function deleteMessages(
     if (!isDone) throw failed('EXPUNGE');
     cache.index.removeUids(uids);
     session.indexChanged(input.folder);
+    // The last delete cannot be undone, so an older move must not be undone in its place.
+    undoRecords.delete(session);
     return { value: { deleted: uids.length, isPermanent: true, undo: null } };
   });
 }
