@@ -355,3 +355,102 @@
     document.addEventListener('DOMContentLoaded', startShortcuts);
   else startShortcuts();
 })();
+
+// Compose: saves the draft in the background ~30 s after a change and when the page is left,
+// through the JSON autosave endpoint (same form fields and CSRF token, no files).
+/* global window, navigator, fetch, FormData */
+(() => {
+  'use strict';
+
+  /** Wait after the last change before saving: long enough not to save every keystroke. */
+  const autosaveDelayMs = 30000;
+
+  function enhance(form) {
+    const url = form.getAttribute('data-autosave');
+    const status = document.getElementById('autosave-status');
+    let timer = null;
+    let isDirty = false;
+    let isSubmitting = false;
+    let isSaving = false;
+
+    function fields() {
+      const data = new FormData(form);
+      data.delete('files');
+      data.delete('action');
+      data.delete('remove');
+      return data;
+    }
+
+    function announce(text) {
+      if (!status) return;
+      status.textContent = '';
+      // A fresh text node after clearing makes screen readers announce a repeated message.
+      window.setTimeout(() => {
+        status.textContent = text;
+      }, 50);
+    }
+
+    function applySaved(result) {
+      if (form.elements.draft) form.elements.draft.value = result.draft;
+      const hidden = form.querySelectorAll('input[name="attachment"]');
+      if (Array.isArray(result.attachments) && result.attachments.length === hidden.length) {
+        result.attachments.forEach((value, i) => {
+          hidden[i].value = value;
+        });
+      }
+    }
+
+    async function save() {
+      timer = null;
+      if (!isDirty || isSubmitting || isSaving) return;
+      isSaving = true;
+      isDirty = false;
+      try {
+        const res = await fetch(url, {
+          method: 'POST',
+          body: fields(),
+          credentials: 'same-origin',
+          headers: { accept: 'application/json' },
+        });
+        const type = res.headers.get('content-type') || '';
+        const result = type.includes('application/json') ? await res.json() : null;
+        if (res.ok && result && result.saved) {
+          applySaved(result);
+          announce('Draft saved');
+        } else {
+          isDirty = true;
+          announce(
+            result && result.message ? `Draft not saved: ${result.message}` : 'Draft not saved',
+          );
+        }
+      } catch {
+        isDirty = true;
+      } finally {
+        isSaving = false;
+      }
+    }
+
+    function changed() {
+      isDirty = true;
+      if (timer === null) timer = window.setTimeout(() => void save(), autosaveDelayMs);
+    }
+
+    form.addEventListener('input', changed);
+    form.addEventListener('submit', () => {
+      isSubmitting = true;
+      if (timer !== null) window.clearTimeout(timer);
+    });
+    window.addEventListener('pagehide', () => {
+      if (!isDirty || isSubmitting || !navigator.sendBeacon) return;
+      navigator.sendBeacon(url, fields());
+    });
+  }
+
+  function startCompose() {
+    for (const form of document.querySelectorAll('form[data-autosave]')) enhance(form);
+  }
+
+  if (document.readyState === 'loading')
+    document.addEventListener('DOMContentLoaded', startCompose);
+  else startCompose();
+})();

@@ -20,8 +20,9 @@ export function registerFolderRoutes(app: FastifyInstance, deps: WebDeps): void 
       deps.mail.call(who, 'listMessages', { folder, sort, order, page, pageSize: prefs.pageSize }),
       loadFolders(deps, who),
     ]);
+    const flags = request.query as Record<string, unknown>;
     const query =
-      (request.query as Record<string, unknown>).saved === '1' ? 'Page size saved.' : null;
+      flags.sent === '1' ? 'Message sent.' : flags.saved === '1' ? 'Page size saved.' : null;
     const main = indexMain({
       page: listing,
       query: { sort, order, page: listing.page },
