@@ -18,6 +18,7 @@ import {
 } from '../harness/browser.js';
 import { startTestDovecot, testUser, type TestDovecot } from '../harness/dovecot.js';
 import { manifestByUid } from '../harness/expectations.js';
+import { textZoomProblems } from '../harness/text-zoom.js';
 
 const domain = 'demo.test';
 /** Small enough to index fast, large enough for several index pages at 20 per page. */
@@ -73,6 +74,12 @@ async function checkPage(
     if (opts.nav && !s.nav) problems.push('no navigation landmark');
     if (opts.width <= 375 && s.scrollWidth > s.clientWidth)
       problems.push(`scrolls sideways: ${s.scrollWidth} > ${s.clientWidth}`);
+    // Text at 200% through Chromium's font-size setting, once per page (wide, light).
+    if (opts.width === 1280 && opts.scheme === 'light') {
+      problems.push(
+        ...(await textZoomProblems(page, join(screenshotDir, `${label}-${opts.width}-text200`))),
+      );
+    }
   }
   await page.screenshot({
     path: join(screenshotDir, `${label}-${opts.width}-${opts.scheme}.png`),
@@ -115,6 +122,24 @@ void test('every page passes axe and the semantics rules', { timeout: 170_000 },
     await page.setContent('<html><body><img src="data:,"><a href="#x"></a></body></html>');
     const ids = (await axeViolations(page)).map((v) => v.id).sort();
     assert.deepEqual(ids, ['document-title', 'html-has-lang', 'image-alt', 'link-name']);
+    await ctx.close();
+  });
+
+  await t.test('the 200% text check reports what it is shown', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    const fits =
+      '<p>Short text</p><div style="width:30em;overflow:hidden">Grows with the text</div>';
+    await page.setContent(`<html lang="en"><body>${fits}</body></html>`);
+    assert.deepEqual(await textZoomProblems(page), []);
+    // 300 px holds these words at 16 px but not at 32 px; 50em is 800 px, then 1600 px.
+    const breaks =
+      '<div class="cut" style="width:300px;overflow:hidden;white-space:nowrap">Twenty-five letters wide</div>' +
+      '<p style="width:50em">Fixed in em</p>';
+    await page.setContent(`<html lang="en"><body>${breaks}</body></html>`);
+    const problems = await textZoomProblems(page);
+    const kinds = problems.map((p) => p.replace(/ (\d+ > \d+|"[^"]*")$/, ''));
+    assert.deepEqual(kinds, ['text 200%: scrolls sideways', 'text 200%: clipped div.cut']);
     await ctx.close();
   });
 
