@@ -318,7 +318,9 @@
 
   function addHint() {
     if (indexRows().length === 0 && shortcutTargets().size === 0) return;
-    const banner = document.querySelector('header.banner');
+    // Beside the account links, so the banner keeps its two ends: name left, account right.
+    const banner =
+      document.querySelector('header.banner .account') || document.querySelector('header.banner');
     if (!banner) return;
     const hint = document.createElement('button');
     hint.type = 'button';
