@@ -79,8 +79,8 @@ void test(
       (byUid.get(uid ?? 0) as GeneratedMessage).expect.subject.replace(/\s+/g, ' ').trim();
     const uidAt = (i: number): number => order[i] ?? 0;
     const indexUrl = `${app.url}/f/INBOX?sort=date&order=desc&page=1`;
-  const rowCount = Math.min(pageSize, order.length);
-  assert.ok(rowCount > 6, `INBOX has enough messages: ${order.length}`);
+    const rowCount = Math.min(pageSize, order.length);
+    assert.ok(rowCount > 6, `INBOX has enough messages: ${order.length}`);
 
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
