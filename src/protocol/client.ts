@@ -2,6 +2,7 @@
 // Must not retry state-changing calls on its own: the caller decides.
 import http from 'node:http';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { AlphaMailError } from '../base/index.js';
 import {
   methods,
@@ -13,6 +14,10 @@ import {
   type StreamMeta,
   type StreamName,
   type StreamParams,
+  type UploadMeta,
+  type UploadResult,
+  uploadMeta,
+  uploadResult,
 } from './schemas.js';
 import {
   fromWireError,
@@ -21,6 +26,7 @@ import {
   streamMetaHeader,
   streamPathPrefix,
   eventsPath,
+  uploadPath,
   type RpcEndpoint,
 } from './wire.js';
 
@@ -37,6 +43,8 @@ export interface WebcacheClient {
   ): Promise<{ meta: StreamMeta; body: Readable }>;
   /** Server-sent events of one session (new mail and the like), as a raw readable. */
   openEvents(session: string): Promise<Readable>;
+  /** Spools an attachment's raw bytes in the webcache; the id goes into a draft's attachments. */
+  upload(meta: UploadMeta, body: Readable | Buffer): Promise<UploadResult>;
 }
 
 function requestOptions(endpoint: RpcEndpoint, path: string): http.RequestOptions {
@@ -53,9 +61,12 @@ function post(
   path: string,
   body: unknown,
   timeoutMs: number,
+  rawHeaders?: http.OutgoingHttpHeaders,
 ): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const req = http.request(requestOptions(endpoint, path), resolve);
+    const options = requestOptions(endpoint, path);
+    if (rawHeaders) options.headers = { ...options.headers, ...rawHeaders };
+    const req = http.request(options, resolve);
     req.setTimeout(timeoutMs, () => {
       req.destroy(new AlphaMailError('AM_TIMEOUT', `webcache did not answer ${path} in time`));
     });
@@ -65,7 +76,16 @@ function post(
         new AlphaMailError('AM_WEBCACHE_DOWN', `webcache unreachable: ${err.code ?? err.message}`),
       );
     });
-    req.end(JSON.stringify(body));
+    if (!rawHeaders) {
+      req.end(JSON.stringify(body));
+      return;
+    }
+    if (Buffer.isBuffer(body)) {
+      req.end(body);
+      return;
+    }
+    // The server may answer (e.g. "too large") before it has read everything: that reply wins.
+    pipeline(body as Readable, req).catch(() => undefined);
   });
 }
 
@@ -134,6 +154,20 @@ export function createWebcacheClient(endpoint: RpcEndpoint): WebcacheClient {
       if (res.statusCode !== 200) throw fromWireError(await readJson(res));
       res.socket.setTimeout(0);
       return res;
+    },
+
+    async upload(meta, body) {
+      const header = encodeURIComponent(JSON.stringify(uploadMeta.parse(meta)));
+      const res = await post(endpoint, uploadPath, body, defaultCallTimeoutMs, {
+        'content-type': 'application/octet-stream',
+        [streamMetaHeader]: header,
+      });
+      const reply = await readJson(res);
+      if (res.statusCode !== 200) throw fromWireError(reply);
+      const parsed = uploadResult.safeParse(reply);
+      if (!parsed.success)
+        throw new AlphaMailError('AM_INTERNAL', 'upload reply broke the contract');
+      return parsed.data;
     },
   };
 }

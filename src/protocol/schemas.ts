@@ -10,6 +10,7 @@ import {
   sortOrder,
   withSession,
 } from './shapes.js';
+import { composeMethods } from './methods-compose.js';
 import { organiseMethods } from './methods-organise.js';
 
 export * from './shapes.js';
@@ -86,6 +87,7 @@ const coreMethods = {
 export const methods = {
   ...coreMethods,
   ...organiseMethods,
+  ...composeMethods,
 } as const;
 
 export type MethodName = keyof typeof methods;

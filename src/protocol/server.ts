@@ -17,6 +17,10 @@ import {
   type StreamMeta,
   type StreamName,
   type StreamParams,
+  type UploadMeta,
+  type UploadResult,
+  uploadMeta,
+  uploadResult,
 } from './schemas.js';
 import {
   eventsPath,
@@ -25,6 +29,7 @@ import {
   streamMetaHeader,
   streamPathPrefix,
   toWireError,
+  uploadPath,
   type RpcEndpoint,
 } from './wire.js';
 
@@ -43,11 +48,18 @@ export type EventsHandler = (
   signal: AbortSignal,
 ) => Promise<void>;
 
+/**
+ * Receives an upload's raw bytes (POST /upload). The handler consumes `body` and enforces the size
+ * limit itself; the framing imposes none so big attachments stream straight to the spool.
+ */
+export type UploadHandler = (meta: UploadMeta, body: Readable) => Promise<UploadResult>;
+
 export interface RpcServerOptions {
   endpoint: RpcEndpoint;
   handlers: MethodHandlers;
   streamHandlers: StreamHandlers;
   events: EventsHandler;
+  upload: UploadHandler;
   logger: Logger;
 }
 
@@ -63,6 +75,15 @@ async function readBody(req: http.IncomingMessage): Promise<unknown> {
     return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
   } catch {
     throw new AlphaMailError('AM_BAD_REQUEST', 'request body is not JSON');
+  }
+}
+
+function parseMetaHeader(raw: string | string[] | undefined): unknown {
+  if (typeof raw !== 'string') return null;
+  try {
+    return JSON.parse(decodeURIComponent(raw)) as unknown;
+  } catch {
+    throw new AlphaMailError('AM_BAD_REQUEST', 'upload metadata is not JSON');
   }
 }
 
@@ -97,12 +118,22 @@ function parseParams(schema: z.ZodType, body: unknown): unknown {
 }
 
 export function createRpcServer(options: RpcServerOptions): http.Server {
-  const { endpoint, handlers, streamHandlers, events, logger } = options;
+  const { endpoint, handlers, streamHandlers, events, upload, logger } = options;
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     if (req.method !== 'POST') throw new AlphaMailError('AM_NOT_FOUND', 'POST only');
     if (!isAuthorised(endpoint, req)) throw new AlphaMailError('AM_AUTH_REQUIRED', 'bad secret');
     const url = req.url ?? '';
+
+    if (url === uploadPath) {
+      const raw = req.headers[streamMetaHeader];
+      const meta = parseParams(uploadMeta, parseMetaHeader(raw)) as UploadMeta;
+      const checked = uploadResult.parse(await upload(meta, req));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(checked));
+      return;
+    }
+
     const body = await readBody(req);
 
     if (url.startsWith(rpcPathPrefix)) {

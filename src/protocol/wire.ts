@@ -6,9 +6,11 @@ import { wireError, type WireError } from './schemas.js';
 export const rpcPathPrefix = '/rpc/';
 export const streamPathPrefix = '/stream/';
 export const eventsPath = '/events';
+/** Raw attachment bytes web→webcache; the metadata travels in `streamMetaHeader`. */
+export const uploadPath = '/upload';
 /** Header carrying the shared secret when the webcache listens on TCP. */
 export const secretHeader = 'x-alphamail-secret';
-/** Header carrying a stream's JSON metadata (URI-encoded). */
+/** Header carrying a stream's or an upload's JSON metadata (URI-encoded). */
 export const streamMetaHeader = 'x-alphamail-meta';
 
 /** Where the webcache listens: a Unix socket path, or TCP host:port with a shared secret. */

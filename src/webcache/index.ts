@@ -56,7 +56,7 @@ export async function startWebcache(opts: {
   const registry = new SessionRegistry(config, store, logger);
   const server = createRpcServer({
     endpoint,
-    ...buildHandlers({ registry, startedAtMs: Date.now(), logger }),
+    ...buildHandlers({ config, registry, startedAtMs: Date.now(), logger }),
     logger,
   });
   try {

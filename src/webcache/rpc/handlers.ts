@@ -1,6 +1,11 @@
 // Owns assembling one handler per method and stream; the compiler proves none is missing.
 // Must not contain handler logic.
-import type { EventsHandler, MethodHandlers, StreamHandlers } from '../../protocol/index.js';
+import type {
+  EventsHandler,
+  MethodHandlers,
+  StreamHandlers,
+  UploadHandler,
+} from '../../protocol/index.js';
 import type { RpcContext } from './context.js';
 import { downloadPart } from './download-part.js';
 import { events } from './events.js';
@@ -14,11 +19,18 @@ import * as organiseFolders from './organise-folders.js';
 import * as organiseMessages from './organise-messages.js';
 import { ping } from './ping.js';
 import { sessionStats } from './session-stats.js';
+import { composeFrom } from './compose-from.js';
+import { getDraft } from './get-draft.js';
+import { saveDraft } from './save-draft.js';
+import { sendMessage } from './send-message.js';
+import { suggestAddresses } from './suggest-addresses.js';
+import { upload } from './upload.js';
 
 export function buildHandlers(ctx: RpcContext): {
   handlers: MethodHandlers;
   streamHandlers: StreamHandlers;
   events: EventsHandler;
+  upload: UploadHandler;
 } {
   return {
     handlers: {
@@ -40,11 +52,17 @@ export function buildHandlers(ctx: RpcContext): {
       renameFolder: organiseFolders.renameFolder(ctx),
       deleteFolder: organiseFolders.deleteFolder(ctx),
       setSubscribed: organiseFolders.setSubscribed(ctx),
+      saveDraft: saveDraft(ctx),
+      getDraft: getDraft(ctx),
+      sendMessage: sendMessage(ctx),
+      composeFrom: composeFrom(ctx),
+      suggestAddresses: suggestAddresses(ctx),
     },
     streamHandlers: {
       downloadPart: downloadPart(ctx),
       messageSource: messageSource(ctx),
     },
     events: events(ctx),
+    upload: upload(ctx),
   };
 }

@@ -1,0 +1,10 @@
+// Owns the `getDraft` method: hands it to compose/ with the caller's session.
+// Must not hold IMAP or MIME logic: compose/ does.
+import type { Params, Result } from '../../protocol/index.js';
+import * as compose from '../compose/index.js';
+import type { RpcContext } from './context.js';
+
+export function getDraft(ctx: RpcContext) {
+  return (p: Params<'getDraft'>): Promise<Result<'getDraft'>> =>
+    compose.getDraft(ctx.registry.get(p.session), ctx.config, p);
+}

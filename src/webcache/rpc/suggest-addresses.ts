@@ -1,0 +1,10 @@
+// Owns the `suggestAddresses` method: hands it to compose/ with the caller's session.
+// Must not hold IMAP or MIME logic: compose/ does.
+import type { Params, Result } from '../../protocol/index.js';
+import * as compose from '../compose/index.js';
+import type { RpcContext } from './context.js';
+
+export function suggestAddresses(ctx: RpcContext) {
+  return (p: Params<'suggestAddresses'>): Promise<Result<'suggestAddresses'>> =>
+    compose.suggestAddresses(ctx.registry.get(p.session), ctx.config, p);
+}
