@@ -14,6 +14,18 @@ export const testPackages = {
   '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf': 'fonts-dejavu-core',
   '/usr/bin/systemd-analyze': 'systemd',
   '/usr/sbin/nginx': 'nginx',
+  '/usr/sbin/postfix': 'postfix',
+};
+
+/**
+ * debconf answers given before installing, so no package asks a question. Postfix gets "No
+ * configuration": no main.cf, no system mail setup; the tests run private instances.
+ */
+const preseeds = {
+  postfix: [
+    'postfix postfix/main_mailer_type select No configuration',
+    'postfix postfix/mailname string localhost',
+  ],
 };
 
 export const demoPackages = {
@@ -40,6 +52,10 @@ export function ensurePackages(wanted) {
   }
   console.log(`installing Debian packages: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const answers = missing.flatMap((pkg) => preseeds[pkg] ?? []);
+  if (answers.length > 0) {
+    execFileSync('debconf-set-selections', [], { input: answers.join('\n') + '\n', env });
+  }
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
   // Installing a server package (nginx, dovecot) must not start it on all addresses: tests
   // start their own instances on loopback. policy-rc.d exit 101 tells Debian not to start them.
