@@ -14,6 +14,7 @@ import { registerSession } from './plugins/session.js';
 import { LoginRateLimiter } from './rate-limit.js';
 import { loadAssets, registerAssetRoutes } from './routes/assets.js';
 import { registerAuthRoutes } from './routes/auth.js';
+import { registerComposeRoutes } from './routes/compose.js';
 import { registerDownloadRoutes } from './routes/downloads.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerFolderManageRoutes } from './routes/folder-manage.js';
@@ -89,6 +90,7 @@ export function buildWebApp(options: WebOptions): FastifyInstance {
   registerSettingsRoutes(app, deps);
   registerOrganiseRoutes(app, deps);
   registerFolderManageRoutes(app, deps);
+  registerComposeRoutes(app, deps);
   app.addHook('onResponse', (request, reply, done) => {
     logger.debug({ method: request.method, url: request.url, status: reply.statusCode }, 'http');
     done();

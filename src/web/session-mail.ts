@@ -9,6 +9,8 @@ import type {
   StreamMeta,
   StreamName,
   StreamParams,
+  UploadMeta,
+  UploadResult,
   WebcacheClient,
 } from '../protocol/index.js';
 import type { Readable } from 'node:stream';
@@ -58,6 +60,12 @@ export class SessionMail {
   ): Promise<{ meta: StreamMeta; body: Readable }> {
     const full = { ...params, session: who.record.cacheSession } as unknown as StreamParams<S>;
     return this.#withRecovery(who, () => this.#client.openStream(name, full));
+  }
+
+  /** Spools an attachment's bytes in the webcache; the id goes into a draft's attachments. */
+  upload(who: SignedIn, meta: Omit<UploadMeta, 'session'>, body: Buffer): Promise<UploadResult> {
+    const full: UploadMeta = { ...meta, session: who.record.cacheSession };
+    return this.#withRecovery(who, () => this.#client.upload(full, body));
   }
 
   /** The session's event stream (server-sent events from the webcache), ended when it ends. */

@@ -17,6 +17,7 @@ import {
   type MethodHandlers,
   type WebcacheClient,
 } from '../../src/protocol/index.js';
+import { createComposeScript, type ComposeScript } from './web-compose-script.js';
 import { organiseHandlers } from './web-organise-fixtures.js';
 
 export function tempDir(): { dir: string; remove(): void } {
@@ -165,6 +166,8 @@ export interface ScriptedWebcache {
   readonly calls: string[];
   /** Params of getMessage calls. */
   readonly getMessageCalls: { markRead: boolean }[];
+  /** What the compose methods were asked to store and send, and their switches. */
+  readonly compose: ComposeScript;
   /** Forgets every session, as a restarted webcache does. */
   forgetSessions(): void;
   /** Changes the accepted password, as when the user changes it elsewhere. */
@@ -175,9 +178,6 @@ export interface ScriptedWebcache {
 export const goodUser = 'alice';
 export const goodPassword = 'correct horse battery staple';
 
-const notScripted = (): Promise<never> =>
-  Promise.reject(new AlphaMailError('AM_INTERNAL', 'not scripted'));
-
 export async function startScriptedWebcache(socketPath: string): Promise<ScriptedWebcache> {
   const sessions = new Set<string>();
   const calls: string[] = [];
@@ -186,6 +186,7 @@ export async function startScriptedWebcache(socketPath: string): Promise<Scripte
   const known = (session: string): void => {
     if (!sessions.has(session)) throw new AlphaMailError('AM_SESSION_UNKNOWN', 'no such session');
   };
+  const compose = createComposeScript(calls, known);
   const handlers: MethodHandlers = {
     ping: () => Promise.resolve({ pid: process.pid, uptimeMs: 1, sessions: sessions.size }),
     login: (p) => {
@@ -236,12 +237,7 @@ export async function startScriptedWebcache(socketPath: string): Promise<Scripte
     },
     sessionStats: () => Promise.reject(new AlphaMailError('AM_INTERNAL', 'not scripted')),
     ...organiseHandlers(calls, known),
-    // Compose is scripted by its own module once the compose pages need it.
-    saveDraft: notScripted,
-    getDraft: notScripted,
-    sendMessage: notScripted,
-    composeFrom: notScripted,
-    suggestAddresses: notScripted,
+    ...compose.handlers,
   };
   const server: Server = createRpcServer({
     endpoint: { kind: 'unix', socketPath },
@@ -265,7 +261,7 @@ export async function startScriptedWebcache(socketPath: string): Promise<Scripte
       },
     },
     events: () => Promise.resolve(),
-    upload: notScripted,
+    upload: compose.upload,
     logger: silentLogger(),
   });
   await new Promise<void>((resolve) => server.listen(socketPath, resolve));
@@ -274,6 +270,7 @@ export async function startScriptedWebcache(socketPath: string): Promise<Scripte
     socketPath,
     calls,
     getMessageCalls,
+    compose: compose.script,
     forgetSessions: () => sessions.clear(),
     setPassword: (next) => {
       password = next;

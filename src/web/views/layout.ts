@@ -34,6 +34,7 @@ function banner(signedIn: BannerUser | null): Html {
   const account = signedIn
     ? html`<div class="account">
         <p class="who">Signed in as <strong>${signedIn.user}@${signedIn.domain}</strong></p>
+        <a class="compose-link" href="/compose" data-shortcut="c">Compose</a>
         <a class="settings-link" href="/settings">Settings</a>
         <form method="post" action="/logout" class="sign-out">
           ${hiddenCsrf(signedIn.csrf)}

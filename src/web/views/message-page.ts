@@ -3,7 +3,15 @@
 import { html, type Html } from '../../base/index.js';
 import type { AttachmentInfo, MessageDetail } from '../../protocol/index.js';
 import { formatDate, formatSize, fullAddresses, machineDate } from './format.js';
-import { bodyUrl, folderUrl, messageUrl, partUrl, sourceUrl, type IndexQuery } from './urls.js';
+import {
+  bodyUrl,
+  composeFromUrl,
+  folderUrl,
+  messageUrl,
+  partUrl,
+  sourceUrl,
+  type IndexQuery,
+} from './urls.js';
 
 export interface MessageView {
   readonly message: MessageDetail;
@@ -62,6 +70,25 @@ function messageNav(view: MessageView): Html {
       ${neighbour(m.prevUid, 'Previous message', 'prev', 'k')}
       ${neighbour(m.nextUid, 'Next message', 'next', 'j')}
       <li><a href="${sourceUrl(m.folder, m.uid)}">View source</a></li>
+    </ul>
+  </nav>`;
+}
+
+/** Reply and forward: plain links to the compose page, prefilled by the webcache. */
+function composeActions(m: MessageDetail): Html {
+  const link = (mode: Parameters<typeof composeFromUrl>[0], key: string | null, label: string) =>
+    html`<li>
+      <a
+        href="${composeFromUrl(mode, m.folder, m.uid)}"
+        ${key ? html` data-shortcut="${key}"` : null}
+        >${label}</a
+      >
+    </li>`;
+  return html`<nav class="reply-actions" aria-label="Reply and forward">
+    <ul>
+      ${link('reply', 'r', 'Reply')} ${link('replyAll', 'a', 'Reply all')}
+      ${link('forward', 'f', 'Forward')}
+      ${link('forwardAsAttachment', null, 'Forward as attachment')}
     </ul>
   </nav>`;
 }
@@ -140,6 +167,7 @@ export function messageMain(view: MessageView): Html {
   return html`${messageNav(view)} ${view.actions ?? null}
     <article class="message" aria-labelledby="message-subject">
       <h1 id="message-subject">${subjectOf(m)}</h1>
-      ${headerList(m)} ${notices(view)} ${bodySection(view)} ${attachmentList(m)}
+      ${headerList(m)} ${composeActions(m)} ${notices(view)} ${bodySection(view)}
+      ${attachmentList(m)}
     </article>`;
 }

@@ -64,3 +64,20 @@ export function safeReturnPath(value: unknown): string | null {
   if (/[\u0000-\u001f\u007f\\]/.test(value)) return null;
   return value;
 }
+
+/** How the compose page answers or forwards a stored message. */
+export type ComposeMode = 'reply' | 'replyAll' | 'forward' | 'forwardAsAttachment';
+
+/** The compose page prefilled from a message; it returns to that message's folder. */
+export function composeFromUrl(mode: ComposeMode, folder: string, uid: number): string {
+  return `/compose${query({ mode, message: `${folder}/${uid}`, back: folder })}`;
+}
+
+/** The compose page of a stored draft (`saved` adds the "Draft saved" notice). */
+export function draftComposeUrl(
+  draft: { folder: string; uid: number },
+  back: string,
+  saved = false,
+): string {
+  return `/compose${query({ draft: `${draft.folder}/${draft.uid}`, back, saved: saved ? 1 : undefined })}`;
+}
