@@ -7,6 +7,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 export const testPackages = {
   '/usr/sbin/dovecot': 'dovecot-imapd',
   '/usr/bin/doveadm': 'dovecot-core',
+  '/usr/lib/dovecot/lmtp': 'dovecot-lmtpd',
   '/usr/bin/openssl': 'openssl',
   '/usr/bin/chromium': 'chromium',
   '/usr/bin/w3m': 'w3m',

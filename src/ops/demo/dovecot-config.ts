@@ -29,7 +29,17 @@ export interface DovecotConfigInput {
   /** When not root, Dovecot's internal and login processes run as this user and group. */
   unprivileged: { user: string; group: string } | null;
   tls: { certPath: string; keyPath: string } | null;
+  /**
+   * A local MTA (the tests' Postfix) running as this system user delivers by LMTP and checks
+   * submission passwords against this Dovecot: both unix sockets are opened for that user only.
+   * Null: no LMTP, no extra auth socket.
+   */
+  mtaUser: string | null;
 }
+
+/** Socket names below base_dir (`<dir>/run`) when `mtaUser` is set. */
+export const lmtpSocketName = 'lmtp';
+export const mtaAuthSocketName = 'auth-mta';
 
 export function namespaceSeparator(namespace: DemoNamespace): '/' | '.' {
   return namespace === 'slash' ? '/' : '.';
@@ -55,7 +65,7 @@ export function renderDovecotConfig(input: DovecotConfigInput): string {
     `info_log_path = ${dir}/log/dovecot-info.log`,
     `debug_log_path = ${dir}/log/dovecot-debug.log`,
     'listen = 127.0.0.1',
-    'protocols = imap',
+    input.mtaUser === null ? 'protocols = imap' : 'protocols = imap lmtp',
     // Plain port: AlphaMail's config marks the domain `insecure` for it.
     'disable_plaintext_auth = no',
     'auth_mechanisms = plain login',
@@ -100,13 +110,26 @@ export function renderDovecotConfig(input: DovecotConfigInput): string {
     ...(input.tlsPort === null ? [] : ['    ssl = yes']),
     '  }',
     '}',
-    // No POP3, LMTP or submission here; keep only what IMAP needs.
-    'service lmtp {',
-    '  unix_listener lmtp {',
-    '    mode = 0',
-    '  }',
-    '}',
   );
+  if (input.mtaUser === null) {
+    // No POP3, LMTP or submission here; keep only what IMAP needs.
+    lines.push('service lmtp {', '  unix_listener lmtp {', '    mode = 0', '  }', '}');
+  } else {
+    lines.push(
+      'service lmtp {',
+      `  unix_listener ${lmtpSocketName} {`,
+      '    mode = 0600',
+      `    user = ${input.mtaUser}`,
+      '  }',
+      '}',
+      'service auth {',
+      `  unix_listener ${mtaAuthSocketName} {`,
+      '    mode = 0600',
+      `    user = ${input.mtaUser}`,
+      '  }',
+      '}',
+    );
+  }
   if (input.unprivileged !== null) {
     // Rootless Dovecot: every service runs as the invoking user, nothing chroots.
     const { user, group } = input.unprivileged;

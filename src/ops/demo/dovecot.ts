@@ -42,6 +42,8 @@ export interface StartDovecotOptions {
   /** Implicit-TLS listener (0 = any free port) with a self-signed certificate; false or
    * absent: none. With it, the plain port offers STARTTLS too (Dovecot's ssl is global). */
   tlsPort?: number | false;
+  /** System user of a local MTA given the LMTP and auth sockets (see DovecotConfigInput). */
+  mtaUser?: string | null;
 }
 
 export interface DovecotInstance {
@@ -241,6 +243,7 @@ export async function startDovecot(opts: StartDovecotOptions): Promise<DovecotIn
         mailUid: owner.uid,
         unprivileged: owner.unprivileged,
         tls,
+        mtaUser: opts.mtaUser ?? null,
       }),
     );
     const logFd = openSync(join(dir, 'log', 'stdout.log'), 'a');
