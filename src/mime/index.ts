@@ -17,3 +17,19 @@ export {
   parseOneAddress,
 } from './address-list.js';
 export type { TypedAddress } from './address-list.js';
+export {
+  attributionLine,
+  flowedLineChars,
+  forwardBody,
+  forwardSubject,
+  maxReferences,
+  quoteText,
+  replyBody,
+  replyRecipients,
+  replyReferences,
+  replySubject,
+  stripSubjectPrefixes,
+  toFlowed,
+  uniqueAddresses,
+} from './compose.js';
+export type { RepliedMessage } from './compose.js';
