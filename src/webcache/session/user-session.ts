@@ -100,6 +100,11 @@ export class UserSession {
     return this.selected;
   }
 
+  /** The user's own credentials, for SMTP submission to the domain's server (never logged). */
+  submissionCredentials(): { user: string; pass: string } {
+    return { user: this.user, pass: this.password };
+  }
+
   capabilities(): string[] {
     return [...(this.client?.capabilities.keys() ?? [])];
   }

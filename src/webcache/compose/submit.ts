@@ -1,0 +1,84 @@
+// Owns SMTP submission: one nodemailer SMTP connection per message to the domain's submission
+// server (implicit TLS or STARTTLS, plain only when the domain says `insecure`), authenticated
+// with the user's own credentials. Must not throw for a refused send: it returns a short reason.
+import nodemailer from 'nodemailer';
+import type { DomainConfig } from '../../config/index.js';
+
+/** Connecting and the greeting; a dead server fails fast so the draft is kept quickly. */
+const connectTimeoutMs = 10_000;
+/** Silence on an open connection (a huge message to a slow server still progresses). */
+const socketTimeoutMs = 20_000;
+
+export type SubmitResult = { ok: true } | { ok: false; reason: string };
+
+interface SmtpError {
+  code?: string;
+  responseCode?: number;
+  response?: string;
+  rejected?: string[];
+  rejectedErrors?: { recipient?: string; response?: string }[];
+  message?: string;
+}
+
+/** The server's own words, short: "550 5.1.1 <x@y>: Recipient address rejected: ...". */
+function serverWords(response: string | undefined): string {
+  return (response ?? '').replace(/\s+/g, ' ').trim().slice(0, 200);
+}
+
+export function reasonOf(err: unknown, server: string): string {
+  const e = (err ?? {}) as SmtpError;
+  switch (e.code) {
+    case 'EAUTH':
+      return `The mail server ${server} refused your sign-in for sending: ${serverWords(e.response)}`;
+    case 'EENVELOPE': {
+      const first = e.rejectedErrors?.[0];
+      const who = e.rejected?.join(', ') ?? first?.recipient ?? 'a recipient';
+      return `The mail server refused ${who}: ${serverWords(first?.response ?? e.response)}`;
+    }
+    case 'ETIMEDOUT':
+      return `The mail server ${server} did not answer in time.`;
+    case 'ECONNECTION':
+    case 'ESOCKET':
+    case 'EDNS':
+      return `The mail server ${server} could not be reached (${serverWords(e.message)}).`;
+    case 'ETLS':
+      return `A secure connection to the mail server ${server} could not be made.`;
+    default:
+      return `The mail server ${server} did not accept the message: ${serverWords(e.response ?? e.message)}`;
+  }
+}
+
+export async function submitMessage(input: {
+  domain: DomainConfig;
+  credentials: { user: string; pass: string };
+  envelope: { from: string; to: string[] };
+  raw: Buffer;
+}): Promise<SubmitResult> {
+  const smtp = input.domain.smtp;
+  if (smtp === null) {
+    return { ok: false, reason: `Sending is not set up for ${input.domain.domain}.` };
+  }
+  const server = `${smtp.host}:${smtp.port}`;
+  const transport = nodemailer.createTransport({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.tls === 'implicit',
+    // STARTTLS is required unless the domain allows a password in clear.
+    requireTLS: smtp.tls === 'starttls' && !smtp.allowInsecure,
+    tls: { rejectUnauthorized: smtp.verifyCertificate },
+    auth: input.credentials,
+    connectionTimeout: connectTimeoutMs,
+    greetingTimeout: connectTimeoutMs,
+    socketTimeout: socketTimeoutMs,
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
+  try {
+    await transport.sendMail({ envelope: input.envelope, raw: input.raw });
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, reason: reasonOf(err, server) };
+  } finally {
+    transport.close();
+  }
+}
