@@ -328,6 +328,21 @@ void test('compose through the webcache with a real MTA', { timeout: 240_000 }, 
     },
   );
 
+  await t.test('suggestions: correspondents of indexed folders, own address left out', async () => {
+    for (const folder of ['Sent', 'INBOX']) {
+      await client.call('listMessages', {
+        session: s1,
+        folder,
+        sort: 'date',
+        order: 'desc',
+        page: 1,
+        pageSize: 25,
+      });
+    }
+    const { addresses } = await client.call('suggestAddresses', { session: s1, limit: 10 });
+    assert.deepEqual(addresses, [me2]);
+  });
+
   await t.test('MTA stopped: not sent, a reason, and Drafts keeps everything', async () => {
     await mta.stop();
     const up = await client.upload(
