@@ -210,7 +210,7 @@ test('the message page marks read, escapes the subject and frames the HTML body'
   assert.match(res.body, /href="\/f\/INBOX\/7\?sort=date&amp;order=desc&amp;remote=1"/);
   assert.match(
     res.body,
-    /<a href="\/f\/INBOX\/5\?sort=date&amp;order=desc" rel="next">Next message<\/a>/,
+    /<a href="\/f\/INBOX\/5\?sort=date&amp;order=desc" rel="next" data-shortcut="j"\s*>Next message<\/a/,
   );
   assert.match(res.body, /<a href="\/f\/INBOX\/7\/source">View source<\/a>/);
   assert.match(
