@@ -209,6 +209,14 @@ void test('every page passes axe and the semantics rules', { timeout: 240_000 },
         await Promise.all([page.waitForNavigation(), page.click('button[value="save"]')]);
         assert.ok(await page.locator('[role="alert"]').isVisible(), 'the compose error is shown');
         await check('compose-error', true);
+        await visit(`/compose?mode=reply&message=INBOX%2F${plainUid}&back=INBOX`, 200);
+        await check('reply', true);
+        await visit(`/compose?mode=replyAll&message=INBOX%2F${plainUid}&back=INBOX`, 200);
+        await check('reply-all', true);
+        await visit(`/compose?mode=forward&message=INBOX%2F${attachUid}&back=INBOX`, 200);
+        await check('forward', true);
+        await visit(`/compose?mode=forwardAsAttachment&message=INBOX%2F${htmlUid}&back=INBOX`, 200);
+        await check('forward-as-attachment', true);
         await visit(`/f/INBOX?sort=date&order=desc&page=2&done=deleted&n=2&to=Trash&undo=1`, 200);
         await check('index-undo-notice', true);
         await visit(
