@@ -1,36 +1,11 @@
 // Owns the one table of alphamail_config keys: grammar, default, range and description of each.
 // It generates the commented sample file and docs/config.md; it must not read files.
+import { defineKey, integerKey } from './key-spec.js';
+import { opsKeys } from './ops-keys.js';
 import { parseImapServers, parseSmtpServers } from './servers.js';
-import {
-  BadValue,
-  parseChoice,
-  parseHostPort,
-  parseHttpUrl,
-  parseInteger,
-  parsePath,
-} from './values.js';
+import { BadValue, parseChoice, parseHostPort, parseHttpUrl, parsePath } from './values.js';
 
-export interface KeySpec<T> {
-  /** What the value looks like, for the docs and the sample. */
-  readonly type: string;
-  /** The default as it would be written in the file, or null when there is no literal one. */
-  readonly default: string | null;
-  /** Shown instead of `default` when the default is derived from other keys. */
-  readonly defaultNote?: string;
-  readonly required: boolean;
-  /** Allowed range, for the docs, when the type alone does not say it. */
-  readonly range?: string;
-  /** Paragraphs of plain text; backticks mark names and values. */
-  readonly description: readonly string[];
-  /** A value as it would be written in the file. */
-  readonly example: string;
-  /** Reads the text after `key:`; throws BadValue. */
-  readonly parse: (text: string) => T;
-}
-
-function defineKey<T>(spec: KeySpec<T>): KeySpec<T> {
-  return spec;
-}
+export type { KeySpec } from './key-spec.js';
 
 /** Limits people set; out-of-range values are errors, never clamped. */
 const timeoutMinutesRange = { min: 1, max: 1440 } as const;
@@ -42,23 +17,6 @@ const maxSecretChars = 1024;
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 const yesNo = ['yes', 'no'] as const;
-
-function integerKey(
-  range: { readonly min: number; readonly max: number },
-  defaultValue: number,
-  description: readonly string[],
-  example: number,
-): KeySpec<number> {
-  return defineKey({
-    type: 'whole number',
-    default: String(defaultValue),
-    required: false,
-    range: `${range.min} to ${range.max}`,
-    description,
-    example: String(example),
-    parse: (text) => parseInteger(text, range.min, range.max),
-  });
-}
 
 const serverListNote =
   'Entries are separated by commas; after an entry, space-separated flags may follow: ' +
@@ -231,6 +189,7 @@ export const configKeys = {
     example: 'no',
     parse: (text) => parseChoice(text, yesNo) === 'yes',
   }),
+  ...opsKeys,
 };
 
 export type ConfigKeyName = keyof typeof configKeys;

@@ -10,6 +10,7 @@ import {
   type ConfigKeyName,
   type ConfigKeyValue,
 } from './keys.js';
+import { CrossKeyProblem, readOpsConfig } from './ops-config.js';
 import { BadValue, quote } from './values.js';
 import type { AlphaMailConfig, DomainConfig, WebcacheEndpointConfig } from './types.js';
 
@@ -297,13 +298,26 @@ export function parseConfig(text: string, file: string): AlphaMailConfig {
   const settings = readSettings(text, file);
   const baseDir = dirname(absoluteFile);
   const dataDir = resolve(baseDir, withDefault(settings.get('data_dir'), 'data_dir'));
+  const domains = mailDomains(settings, file);
+  let ops;
+  try {
+    ops = readOpsConfig(
+      settings,
+      baseDir,
+      domains.map((d) => d.domain),
+    );
+  } catch (err) {
+    if (!(err instanceof CrossKeyProblem)) throw err;
+    const line = settings.line(err.key) ?? settings.lastLine;
+    throw syntaxError(file, line, err.key, err.problem, err.expected);
+  }
   return deepFreeze({
     file: absoluteFile,
     webListen: withDefault(settings.get('web_listen'), 'web_listen'),
     publicUrl: withDefault(settings.get('public_url'), 'public_url'),
     dataDir,
     webcache: webcacheEndpoint(settings, file, baseDir, dataDir),
-    domains: mailDomains(settings, file),
+    domains,
     sessionIdleTimeoutMinutes: withDefault(
       settings.get('session_idle_timeout_minutes'),
       'session_idle_timeout_minutes',
@@ -319,5 +333,6 @@ export function parseConfig(text: string, file: string): AlphaMailConfig {
       settings.get('remote_fetch_allow_private'),
       'remote_fetch_allow_private',
     ),
+    ops,
   });
 }

@@ -59,4 +59,38 @@ export interface AlphaMailConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
   /** The remote image proxy may fetch from loopback and private addresses (tests only). */
   readonly remoteFetchAllowPrivate: boolean;
+  /** Alerts, sweeper, hang detector, metrics, proxies, sandbox, sharing (ops-keys.ts). */
+  readonly ops: OpsConfig;
+}
+
+export interface HostPortConfig {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface OpsConfig {
+  readonly adminEmails: readonly string[];
+  /** null: the first domain's SMTP server (or no alert mail when no domain has one). */
+  readonly alertSmtp: HostPortConfig | null;
+  readonly spoolMaxAgeMinutes: number;
+  readonly metricsListen: HostPortConfig | null;
+  readonly webcacheMetricsListen: HostPortConfig | null;
+  /** Addresses and CIDR blocks whose X-Forwarded-For is believed. */
+  readonly trustedProxies: readonly string[];
+  readonly sandboxUser: string;
+  /** 0: file sharing is off. */
+  readonly shareMaxBytes: number;
+  readonly shareMaxDays: number;
+  readonly hangDetector: {
+    readonly intervalSeconds: number;
+    readonly failures: number;
+    readonly deadlineSeconds: number;
+    readonly restartCommand: string;
+    readonly minRestartIntervalMinutes: number;
+    /** null: not configured; the hang detector refuses to start. */
+    readonly user: string | null;
+    readonly domain: string;
+    /** Absolute path of the password file, or null with `user`. */
+    readonly passwordFile: string | null;
+  };
 }

@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { silentLogger, type Logger } from '../../src/base/index.js';
 import { testUser } from './dovecot.js';
-import type { AlphaMailConfig, DomainConfig } from '../../src/config/index.js';
+import {
+  defaultOpsConfig,
+  type AlphaMailConfig,
+  type DomainConfig,
+} from '../../src/config/index.js';
 import { namespacePrefix, namespaceSeparator, type DemoNamespace } from '../../src/ops/index.js';
 import { createWebcacheClient, type WebcacheClient } from '../../src/protocol/index.js';
 import { startWebcache, type Webcache } from '../../src/webcache/index.js';
@@ -48,6 +52,7 @@ export function testConfig(opts: {
     imapIdleTimeoutMinutes: opts.imapIdleTimeoutMinutes ?? 30,
     logLevel: 'warn',
     remoteFetchAllowPrivate: false,
+    ops: defaultOpsConfig,
   };
 }
 

@@ -183,3 +183,58 @@ test('interactive: flags are not asked again; input ending before a required key
   assert.equal(early.code, 2);
   assert.equal(existsSync(join(dir, 'early')), false);
 });
+
+test('operations keys: admin addresses, hang detector, sandbox user and sharing limits as flags and answers', async () => {
+  const ops = {
+    admin_emails: 'root@example.edu, ops@example.edu',
+    hang_detector_user: 'probe',
+    hang_detector_password_file: '/etc/alphamail/probe-password',
+    hang_detector_failures: '4',
+    sandbox_user: 'am-viewer',
+    share_max_bytes: '0',
+    trusted_proxies: '127.0.0.1',
+  };
+  const flagged = join(dir, 'ops-flags');
+  const run = await runConfigure([
+    '--non-interactive',
+    '--out',
+    flagged,
+    '--imap-servers',
+    'example.edu=imap.example.edu:993[/]',
+    ...flagsOf(ops),
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  const expectOps = (file: string): void => {
+    const config = loadConfig(file);
+    assert.deepEqual(config.ops.adminEmails, ['root@example.edu', 'ops@example.edu']);
+    assert.equal(config.ops.hangDetector.user, 'probe');
+    assert.equal(config.ops.hangDetector.domain, 'example.edu');
+    assert.equal(config.ops.hangDetector.passwordFile, '/etc/alphamail/probe-password');
+    assert.equal(config.ops.hangDetector.failures, 4);
+    assert.equal(config.ops.sandboxUser, 'am-viewer');
+    assert.equal(config.ops.shareMaxBytes, 0);
+    assert.deepEqual(config.ops.trustedProxies, ['127.0.0.1']);
+  };
+  expectOps(flagged);
+  // The same answers piped to the questions, in the table's order.
+  const answered = join(dir, 'ops-answers');
+  const answers: Record<string, string> = {
+    imap_servers: 'example.edu=imap.example.edu:993[/]',
+    ...ops,
+  };
+  const lines = configureQuestions().map((q) => answers[q.key] ?? '');
+  const piped = await runConfigure(['--out', answered], `${lines.join('\n')}\n`);
+  assert.equal(piped.code, 0, piped.stderr);
+  expectOps(answered);
+  // A user without the password file is refused: the password never goes into a flag.
+  const lonely = await runConfigure([
+    '--non-interactive',
+    '--out',
+    join(dir, 'ops-lonely'),
+    '--imap-servers',
+    'example.edu=imap.example.edu:993[/]',
+    '--hang-detector-user',
+    'probe',
+  ]);
+  assert.equal(lonely.code, 2);
+});

@@ -38,6 +38,23 @@ const fullFile = [
   'max_upload_bytes: 0',
   'log_level: trace',
   'remote_fetch_allow_private: yes',
+  'admin_emails: root@Example.edu, ops@example.edu',
+  'alert_smtp: localhost:25',
+  'spool_max_age_minutes: 60',
+  'hang_detector_interval_seconds: 5',
+  'hang_detector_failures: 2',
+  'hang_detector_deadline_seconds: 4',
+  'hang_detector_restart_command: /usr/local/bin/restart-webcache --now',
+  'hang_detector_min_restart_interval_minutes: 30',
+  'hang_detector_user: probe',
+  'hang_detector_domain: cs.example.edu',
+  'hang_detector_password_file: probe-password',
+  'metrics_listen: 127.0.0.1:9464',
+  'webcache_metrics_listen: [::1]:9465',
+  'trusted_proxies: 127.0.0.1, 10.0.0.0/8, ::1',
+  'sandbox_user: am-sandbox',
+  'share_max_bytes: 0',
+  'share_max_days: 30',
 ].join('\r\n');
 
 const expectedFull: AlphaMailConfig = {
@@ -105,6 +122,27 @@ const expectedFull: AlphaMailConfig = {
   maxUploadBytes: 0,
   logLevel: 'trace',
   remoteFetchAllowPrivate: true,
+  ops: {
+    adminEmails: ['root@example.edu', 'ops@example.edu'],
+    alertSmtp: { host: 'localhost', port: 25 },
+    spoolMaxAgeMinutes: 60,
+    metricsListen: { host: '127.0.0.1', port: 9464 },
+    webcacheMetricsListen: { host: '::1', port: 9465 },
+    trustedProxies: ['127.0.0.1', '10.0.0.0/8', '::1'],
+    sandboxUser: 'am-sandbox',
+    shareMaxBytes: 0,
+    shareMaxDays: 30,
+    hangDetector: {
+      intervalSeconds: 5,
+      failures: 2,
+      deadlineSeconds: 4,
+      restartCommand: '/usr/local/bin/restart-webcache --now',
+      minRestartIntervalMinutes: 30,
+      user: 'probe',
+      domain: 'cs.example.edu',
+      passwordFile: '/etc/alphamail/probe-password',
+    },
+  },
 };
 
 void test('a file using every key parses to the exact config', () => {
@@ -128,6 +166,27 @@ void test('a file with only imap_servers gets every default', () => {
       maxUploadBytes: 26_214_400,
       logLevel: 'info',
       remoteFetchAllowPrivate: false,
+      ops: {
+        adminEmails: [],
+        alertSmtp: null,
+        spoolMaxAgeMinutes: 1440,
+        metricsListen: null,
+        webcacheMetricsListen: null,
+        trustedProxies: [],
+        sandboxUser: 'alphamail-sandbox',
+        shareMaxBytes: 1_073_741_824,
+        shareMaxDays: 7,
+        hangDetector: {
+          intervalSeconds: 15,
+          failures: 3,
+          deadlineSeconds: 10,
+          restartCommand: 'systemctl restart alphamail-webcache',
+          minRestartIntervalMinutes: 10,
+          user: null,
+          domain: 'example.edu',
+          passwordFile: null,
+        },
+      },
     },
   );
 });
@@ -285,6 +344,14 @@ void test('commented-out defaults in the sample equal the parsed defaults', () =
     'webcache_secret',
     'webcache_socket',
     'smtp_servers',
+    'admin_emails',
+    'alert_smtp',
+    'hang_detector_user',
+    'hang_detector_domain',
+    'hang_detector_password_file',
+    'metrics_listen',
+    'webcache_metrics_listen',
+    'trusted_proxies',
   ];
   const uncommented = text.replace(/^# ([a-z_]+): /gm, (line, name: string) =>
     configKeyNames.some((k) => k === name) && !optionalWithoutDefault.includes(name)

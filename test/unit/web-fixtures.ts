@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { AlphaMailError, silentLogger } from '../../src/base/index.js';
-import type { AlphaMailConfig } from '../../src/config/index.js';
+import { defaultOpsConfig, type AlphaMailConfig } from '../../src/config/index.js';
 import {
   createRpcServer,
   createWebcacheClient,
@@ -52,6 +52,7 @@ export function testConfig(dir: string, overrides: Partial<AlphaMailConfig> = {}
     imapIdleTimeoutMinutes: 10,
     logLevel: 'info',
     remoteFetchAllowPrivate: false,
+    ops: defaultOpsConfig,
     ...overrides,
   };
 }
