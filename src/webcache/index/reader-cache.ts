@@ -1,19 +1,31 @@
-// Owns the few most recently read messages of one folder, so the message page and its frame
-// document (two requests for one view) cost one IMAP fetch. Must not hold flags: those live in
-// the index, kept current by IDLE; content under one UIDVALIDITY never changes (RFC 3501 §2.3.1.1).
+// Owns the recently read messages of one folder, bounded in bytes, so re-opening a message (and
+// the page/frame pair of one view) costs no IMAP. Must not hold flags: those live in the index,
+// kept current by IDLE; content under one UIDVALIDITY never changes (RFC 3501 §2.3.1.1).
 
-/** How many read messages a folder keeps; the page and its frame need one, going back needs two. */
-export const maxReaderEntries = 4;
-/** A message whose shown text is longer than this is not kept: memory per session stays small. */
-export const maxReaderEntryChars = 256 * 1024;
+/**
+ * Bytes of decoded messages a folder keeps. The session drops the caches of folders it leaves,
+ * so this is also the bound per session: ~2 MiB is a page of typical mail (the index page's
+ * messages, re-opened by going back and forth) and nothing for an idle session.
+ */
+export const maxReaderBytes = 2 * 1024 * 1024;
+/** A message estimated larger than this is not kept: one huge mail must not flush the rest. */
+export const maxReaderEntryBytes = 512 * 1024;
+/** Estimated bookkeeping per kept message (headers object, attachment list, map entry). */
+const entryOverheadBytes = 1024;
 
 /** What the reader shows of a message, without its flags. */
 export interface ReaderContent {
+  /** Characters of decoded text and HTML (UTF-16 in memory: 2 bytes each at most). */
   readonly chars: number;
+}
+
+function estimatedBytes(content: ReaderContent): number {
+  return content.chars * 2 + entryOverheadBytes;
 }
 
 export class ReaderCache<T extends ReaderContent> {
   readonly #entries = new Map<number, T>();
+  #bytes = 0;
 
   get(uid: number): T | undefined {
     const hit = this.#entries.get(uid);
@@ -26,12 +38,37 @@ export class ReaderCache<T extends ReaderContent> {
   }
 
   set(uid: number, content: T): void {
-    if (content.chars > maxReaderEntryChars) return;
-    this.#entries.delete(uid);
+    const bytes = estimatedBytes(content);
+    if (bytes > maxReaderEntryBytes) return;
+    this.delete(uid);
     this.#entries.set(uid, content);
-    for (const oldest of this.#entries.keys()) {
-      if (this.#entries.size <= maxReaderEntries) break;
+    this.#bytes += bytes;
+    for (const [oldest, value] of this.#entries) {
+      if (this.#bytes <= maxReaderBytes) break;
       this.#entries.delete(oldest);
+      this.#bytes -= estimatedBytes(value);
     }
+  }
+
+  delete(uid: number): void {
+    const known = this.#entries.get(uid);
+    if (known === undefined) return;
+    this.#entries.delete(uid);
+    this.#bytes -= estimatedBytes(known);
+  }
+
+  /** Forgets everything: the session left this folder. */
+  clear(): void {
+    this.#entries.clear();
+    this.#bytes = 0;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Estimated bytes held, for session stats and tests. */
+  get bytes(): number {
+    return this.#bytes;
   }
 }
