@@ -207,6 +207,8 @@ export class UserSession {
         // serialises the session. Holding the lock on warm requests would keep postponing
         // auto-IDLE, and without IDLE no new mail is pushed to us.
         this.selected = null;
+        // The reader cache's byte budget is meant per session: keep only the folder in use.
+        for (const [other, known] of this.folders) if (other !== path) known.reader.clear();
         const lock = await client.getMailboxLock(path).catch((err: unknown) => {
           if ((err as { responseStatus?: unknown }).responseStatus === 'NO') {
             throw new AlphaMailError('AM_FOLDER_NOT_FOUND', 'SELECT refused');
