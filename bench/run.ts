@@ -31,8 +31,14 @@ import {
 } from './scenarios-single.js';
 import { seedBenchMail, type BenchUserSpec, type SeededMail } from './seed.js';
 
+/** Scenario numbers `--only` accepts; 6 restarts the webcache, so it signs in scenario 1's user. */
+const scenarioNumbers = [1, 2, 3, 4, 5, 6] as const;
+type ScenarioNumber = (typeof scenarioNumbers)[number];
+
 export interface BenchOptions {
   isQuick: boolean;
+  /** Scenarios to run (all by default): `--only 4` measures one thing on a shared machine. */
+  only: ReadonlySet<ScenarioNumber>;
   outPath: string;
   workDir: string;
 }
@@ -40,6 +46,7 @@ export interface BenchOptions {
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = {
     isQuick: false,
+    only: new Set(scenarioNumbers),
     outPath: 'bench-results.json',
     workDir: join(tmpdir(), 'alphamail-bench'),
   };
@@ -53,21 +60,46 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     if (arg === '--quick') options.isQuick = true;
     else if (arg === '--out') options.outPath = value();
     else if (arg === '--work-dir') options.workDir = value();
-    else throw new Error(`unknown argument ${arg}; use --quick, --out FILE, --work-dir DIR`);
+    else if (arg === '--only') options.only = parseOnly(value());
+    else
+      throw new Error(
+        `unknown argument ${arg}; use --quick, --only 1,4, --out FILE, --work-dir DIR`,
+      );
   }
   return { ...options, outPath: resolve(options.outPath), workDir: resolve(options.workDir) };
 }
 
-function benchUsers(sizes: BenchSizes): BenchUserSpec[] {
-  const users: BenchUserSpec[] = sizes.coldSizes.map((size) => ({ name: coldUser(size), size }));
-  users.push({ name: openUser, size: sizes.loadInboxSize });
-  for (let n = 1; n <= sizes.idleUsers; n++) users.push({ name: idleUser(n), size: 0 });
-  const loadUsers = Math.max(sizes.scenario4Users, sizes.scenario5Users);
+function parseOnly(list: string): Set<ScenarioNumber> {
+  const chosen = new Set<ScenarioNumber>();
+  for (const part of list.split(',')) {
+    const n = scenarioNumbers.find((s) => String(s) === part.trim());
+    if (n === undefined) throw new Error(`--only takes scenario numbers 1-6, got ${part}`);
+    chosen.add(n);
+  }
+  return chosen;
+}
+
+function benchUsers(sizes: BenchSizes, only: ReadonlySet<ScenarioNumber>): BenchUserSpec[] {
+  const users: BenchUserSpec[] = [];
+  if (only.has(1) || only.has(2) || only.has(6)) {
+    users.push(...sizes.coldSizes.map((size) => ({ name: coldUser(size), size })));
+  }
+  if (only.has(3)) users.push({ name: openUser, size: sizes.loadInboxSize });
+  if (only.has(3)) {
+    for (let n = 1; n <= sizes.idleUsers; n++) users.push({ name: idleUser(n), size: 0 });
+  }
+  const loadUsers = Math.max(
+    only.has(4) ? sizes.scenario4Users : 0,
+    only.has(5) ? sizes.scenario5Users : 0,
+  );
   for (let n = 1; n <= loadUsers; n++) users.push({ name: loadUser(n), size: sizes.loadInboxSize });
   return users;
 }
 
-async function runScenarios(ctx: BenchContext): Promise<Omit<BenchResults, 'meta' | 'checks'>> {
+async function runScenarios(
+  ctx: BenchContext,
+  only: ReadonlySet<ScenarioNumber>,
+): Promise<Omit<BenchResults, 'meta' | 'checks'>> {
   const phases: PhaseResult[] = [];
   const memory: MemoryFigures = {
     webcacheRssStartBytes: webcacheRss(ctx),
@@ -76,28 +108,39 @@ async function runScenarios(ctx: BenchContext): Promise<Omit<BenchResults, 'meta
     bytesPerIndexedMessageAfterRestart: null,
     bytesPerIdleSession: null,
   };
-  const cold = await coldSignIn(ctx);
-  phases.push(...cold.phases);
-  memory.bytesPerIndexedMessage = cold.bytesPerIndexedMessage;
-  phases.push(...(await warmIndex(ctx, cold.largest)));
-  const opened = await openMessages(ctx);
-  phases.push(...opened.phases);
-  const idle = await idleSessions(ctx);
-  phases.push(idle.phase);
-  memory.bytesPerIdleSession = idle.bytesPerIdleSession;
+  if (only.has(1) || only.has(2) || only.has(6)) {
+    const cold = await coldSignIn(ctx);
+    phases.push(...cold.phases);
+    memory.bytesPerIndexedMessage = cold.bytesPerIndexedMessage;
+    if (only.has(2)) phases.push(...(await warmIndex(ctx, cold.largest)));
+  }
+  let opened: Awaited<ReturnType<typeof openMessages>> = { phases: [], opens: [], largeUid: 0 };
+  if (only.has(3)) {
+    opened = await openMessages(ctx);
+    phases.push(...opened.phases);
+    const idle = await idleSessions(ctx);
+    phases.push(idle.phase);
+    memory.bytesPerIdleSession = idle.bytesPerIdleSession;
+  }
 
   const users: LoadUser[] = [];
-  const first = await signInLoadUsers(ctx, users, ctx.sizes.scenario4Users);
-  if (first) phases.push(first);
-  phases.push(...(await indexThenOpen(ctx, users)));
-  const more = await signInLoadUsers(ctx, users, ctx.sizes.scenario5Users);
-  if (more) phases.push(more);
-  phases.push(...(await clickThrough(ctx, users)));
+  if (only.has(4)) {
+    const first = await signInLoadUsers(ctx, users, ctx.sizes.scenario4Users);
+    if (first) phases.push(first);
+    phases.push(...(await indexThenOpen(ctx, users)));
+  }
+  if (only.has(5)) {
+    const more = await signInLoadUsers(ctx, users, ctx.sizes.scenario5Users);
+    if (more) phases.push(more);
+    phases.push(...(await clickThrough(ctx, users)));
+  }
   memory.webcacheRssEndBytes = webcacheRss(ctx);
 
-  const restart = await signInAfterRestart(ctx);
-  phases.push(restart.phase);
-  memory.bytesPerIndexedMessageAfterRestart = restart.bytesPerIndexedMessage;
+  if (only.has(6)) {
+    const restart = await signInAfterRestart(ctx);
+    phases.push(restart.phase);
+    memory.bytesPerIndexedMessageAfterRestart = restart.bytesPerIndexedMessage;
+  }
   return {
     phases,
     opens: opened.opens,
@@ -118,8 +161,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const largeMessage = { user: openUser, bytes: sizes.largeAttachmentBytes };
     const mail: SeededMail = await seedBenchMail({
       workDir: options.workDir,
-      users: benchUsers(sizes),
-      largeMessage,
+      users: benchUsers(sizes, options.only),
+      largeMessage: options.only.has(3) ? largeMessage : null,
       log,
     });
     cleanups.push(() => mail.stop());
@@ -148,7 +191,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         log,
       },
     };
-    const measured = await runScenarios(ctx);
+    const measured = await runScenarios(ctx, options.only);
     const cpu = cpus();
     const results: BenchResults = {
       meta: {
@@ -161,7 +204,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         memoryBytes: totalmem(),
       },
       ...measured,
-      checks: consistencyChecks(measured.phases, measured.memory),
+      checks: consistencyChecks(measured.phases, measured.memory, options.only),
     };
     return results;
   } finally {
