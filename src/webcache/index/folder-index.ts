@@ -1,6 +1,15 @@
-// Owns one folder's compact message index: parallel typed arrays and interned strings, kept in
-// ascending UID order (= IMAP sequence order). Must not talk IMAP or disk: sync/ and persist/ do.
+// Owns one folder's compact message index: parallel typed arrays, interned ids and UTF-8 arenas,
+// kept in ascending UID order (= IMAP sequence order). Must not talk IMAP or disk: sync/ and
+// persist/ do.
 import { StringPool } from './string-pool.js';
+import {
+  emptyIndexColumns,
+  growIndexColumns,
+  moveIndexSlot,
+  trimIndexColumns,
+  type IndexColumns,
+} from './index-columns.js';
+import { TextArena } from './text-arena.js';
 
 /** Flag bits kept per message; BODYSTRUCTURE-derived facts share the byte. */
 export const flagBits = {
@@ -17,8 +26,12 @@ export const encodings = ['', '7bit', '8bit', 'binary', 'quoted-printable', 'bas
 /** Text part subtypes the snippet decoder knows; 0 = no text part. */
 export const textSubtypes = ['', 'plain', 'html'] as const;
 
-/** Slots the arrays start with; they double when full. */
-const initialCapacity = 64;
+/** Ends each field of a record in the record arena; a NUL inside a header becomes U+FFFD. */
+const fieldEnd = 0;
+/** snippetLengths value for "not fetched yet". */
+const noSnippet = 0xffffffff;
+/** Arena garbage (removed messages, replaced snippets) tolerated before compacting, in bytes. */
+const minGarbageBytes = 256 * 1024;
 
 /** Everything the index keeps about one message, as produced by imap/ and consumed here. */
 export interface IndexEntry {
@@ -44,26 +57,7 @@ export interface IndexEntry {
   snippet: string | null;
 }
 
-/** Columns as stored (and persisted); typed arrays may be longer than `count`. */
-export interface IndexColumns {
-  count: number;
-  uids: Uint32Array;
-  flags: Uint8Array;
-  sizes: Uint32Array;
-  dates: Float64Array;
-  textEncodings: Uint8Array;
-  textSubtypes: Uint8Array;
-  fromNames: string[];
-  fromAddresses: string[];
-  tos: string[];
-  subjects: string[];
-  messageIds: string[];
-  inReplyTos: string[];
-  references: string[];
-  textParts: string[];
-  textCharsets: string[];
-  snippets: (string | null)[];
-}
+export type { IndexColumns } from './index-columns.js';
 
 export interface FolderState {
   path: string;
@@ -89,17 +83,20 @@ export function decodeAddresses(packed: string): { name: string; address: string
   });
 }
 
-function grow<T extends Uint8Array | Uint32Array | Float64Array>(array: T, size: number): T {
-  const Ctor = array.constructor as new (n: number) => T;
-  const next = new Ctor(size);
-  next.set(array);
-  return next;
+function withoutNul(value: string): string {
+  return value.includes('\u0000') ? value.replaceAll('\u0000', '\ufffd') : value;
 }
 
 export class FolderIndex {
   state: FolderState;
   private columns: IndexColumns;
-  private readonly pool = new StringPool();
+  private pool: StringPool;
+  private records: TextArena;
+  private snippets: TextArena;
+  /** Arena bytes no slot refers to any more; compacted away once large. */
+  private garbageBytes = 0;
+  /** Slots whose snippet is not fetched yet. */
+  private pending = 0;
   /** Bumped on every add or removal: sort caches compare it. */
   version = 0;
   /** Bumped on any change at all (flags, snippets too): persistence compares it. */
@@ -108,51 +105,27 @@ export class FolderIndex {
   constructor(state: FolderState, columns?: IndexColumns) {
     this.state = state;
     this.columns = columns ?? FolderIndex.emptyColumns();
-    if (columns) this.internAll();
+    this.pool = new StringPool(this.columns.pool);
+    this.columns.pool = [];
+    this.records = new TextArena(columns?.records);
+    this.snippets = new TextArena(columns?.snippets);
+    for (let i = 0; i < this.columns.count; i++) {
+      if (this.columns.snippetLengths[i] === noSnippet) this.pending++;
+    }
   }
 
   static emptyColumns(): IndexColumns {
-    return {
-      count: 0,
-      uids: new Uint32Array(initialCapacity),
-      flags: new Uint8Array(initialCapacity),
-      sizes: new Uint32Array(initialCapacity),
-      dates: new Float64Array(initialCapacity),
-      textEncodings: new Uint8Array(initialCapacity),
-      textSubtypes: new Uint8Array(initialCapacity),
-      fromNames: [],
-      fromAddresses: [],
-      tos: [],
-      subjects: [],
-      messageIds: [],
-      inReplyTos: [],
-      references: [],
-      textParts: [],
-      textCharsets: [],
-      snippets: [],
-    };
+    return emptyIndexColumns();
   }
 
-  /** Columns trimmed to `count`, for persistence. */
+  /** Columns trimmed to `count` with compacted arenas, for persistence. */
   snapshot(): IndexColumns {
-    const c = this.columns;
-    const n = c.count;
-    return {
-      ...c,
-      uids: c.uids.slice(0, n),
-      flags: c.flags.slice(0, n),
-      sizes: c.sizes.slice(0, n),
-      dates: c.dates.slice(0, n),
-      textEncodings: c.textEncodings.slice(0, n),
-      textSubtypes: c.textSubtypes.slice(0, n),
-    };
-  }
-
-  private internAll(): void {
-    const c = this.columns;
-    for (const list of [c.fromNames, c.fromAddresses, c.tos, c.textParts, c.textCharsets]) {
-      for (let i = 0; i < list.length; i++) list[i] = this.pool.intern(list[i] ?? '');
-    }
+    this.compact();
+    const out = trimIndexColumns(this.columns);
+    out.pool = this.pool.all();
+    out.records = this.records.toBytes();
+    out.snippets = this.snippets.toBytes();
+    return out;
   }
 
   get count(): number {
@@ -181,31 +154,42 @@ export class FolderIndex {
   }
 
   fromNameAt(slot: number): string {
-    return this.columns.fromNames[slot] ?? '';
+    return this.pool.at(this.columns.fromNameIds[slot] ?? 0);
   }
 
   fromAddressAt(slot: number): string {
-    return this.columns.fromAddresses[slot] ?? '';
+    return this.pool.at(this.columns.fromAddressIds[slot] ?? 0);
   }
 
   toAt(slot: number): string {
-    return this.columns.tos[slot] ?? '';
+    return this.pool.at(this.columns.toIds[slot] ?? 0);
+  }
+
+  /** Field `n` (0 subject, 1 Message-ID, 2 In-Reply-To, 3 References) of a slot's record. */
+  private recordField(slot: number, n: number): string {
+    if (slot < 0 || slot >= this.columns.count) return '';
+    let at = this.columns.recordStarts[slot] ?? 0;
+    for (let i = 0; i < n; i++) at = this.records.indexOf(fieldEnd, at) + 1;
+    return this.records.read(at, this.records.indexOf(fieldEnd, at) - at);
   }
 
   subjectAt(slot: number): string {
-    return this.columns.subjects[slot] ?? '';
+    return this.recordField(slot, 0);
   }
 
   snippetAt(slot: number): string | null {
-    return this.columns.snippets[slot] ?? null;
+    if (slot < 0 || slot >= this.columns.count) return null;
+    const length = this.columns.snippetLengths[slot] ?? noSnippet;
+    if (length === noSnippet) return null;
+    return this.snippets.read(this.columns.snippetStarts[slot] ?? 0, length);
   }
 
   textPartAt(slot: number): { part: string; encoding: string; charset: string; subtype: string } {
     const c = this.columns;
     return {
-      part: c.textParts[slot] ?? '',
+      part: this.pool.at(c.textPartIds[slot] ?? 0),
       encoding: encodings[c.textEncodings[slot] ?? 0] ?? '',
-      charset: c.textCharsets[slot] ?? '',
+      charset: this.pool.at(c.textCharsetIds[slot] ?? 0),
       subtype: textSubtypes[c.textSubtypes[slot] ?? 0] ?? '',
     };
   }
@@ -223,9 +207,9 @@ export class FolderIndex {
       fromAddress: this.fromAddressAt(slot),
       to: this.toAt(slot),
       subject: this.subjectAt(slot),
-      messageId: c.messageIds[slot] ?? '',
-      inReplyTo: c.inReplyTos[slot] ?? '',
-      references: c.references[slot] ?? '',
+      messageId: this.recordField(slot, 1),
+      inReplyTo: this.recordField(slot, 2),
+      references: this.recordField(slot, 3),
       textPart: text.part,
       textEncoding: c.textEncodings[slot] ?? 0,
       textCharset: text.charset,
@@ -257,9 +241,7 @@ export class FolderIndex {
   }
 
   pendingSnippets(): number {
-    let pending = 0;
-    for (const s of this.columns.snippets) if (s === null) pending++;
-    return pending;
+    return this.pending;
   }
 
   /** Adds entries; UIDs at or below the current maximum are ignored (already known). */
@@ -280,15 +262,7 @@ export class FolderIndex {
 
   private push(e: IndexEntry): void {
     const c = this.columns;
-    if (c.count === c.uids.length) {
-      const size = Math.max(initialCapacity, c.uids.length * 2);
-      c.uids = grow(c.uids, size);
-      c.flags = grow(c.flags, size);
-      c.sizes = grow(c.sizes, size);
-      c.dates = grow(c.dates, size);
-      c.textEncodings = grow(c.textEncodings, size);
-      c.textSubtypes = grow(c.textSubtypes, size);
-    }
+    if (c.count === c.uids.length) growIndexColumns(c);
     const i = c.count;
     c.uids[i] = e.uid;
     c.flags[i] = e.flags;
@@ -296,17 +270,37 @@ export class FolderIndex {
     c.dates[i] = e.dateMs;
     c.textEncodings[i] = e.textEncoding;
     c.textSubtypes[i] = e.textSubtype;
-    c.fromNames[i] = this.pool.intern(e.fromName);
-    c.fromAddresses[i] = this.pool.intern(e.fromAddress);
-    c.tos[i] = this.pool.intern(e.to);
-    c.subjects[i] = e.subject;
-    c.messageIds[i] = e.messageId;
-    c.inReplyTos[i] = e.inReplyTo;
-    c.references[i] = e.references;
-    c.textParts[i] = this.pool.intern(e.textPart);
-    c.textCharsets[i] = this.pool.intern(e.textCharset);
-    c.snippets[i] = e.snippet;
+    c.fromNameIds[i] = this.pool.intern(e.fromName);
+    c.fromAddressIds[i] = this.pool.intern(e.fromAddress);
+    c.toIds[i] = this.pool.intern(e.to);
+    c.textPartIds[i] = this.pool.intern(e.textPart);
+    c.textCharsetIds[i] = this.pool.intern(e.textCharset);
+    c.recordStarts[i] = this.records.length;
+    for (const field of [e.subject, e.messageId, e.inReplyTo, e.references]) {
+      this.records.append(withoutNul(field));
+      this.records.appendByte(fieldEnd);
+    }
+    c.snippetLengths[i] = noSnippet;
     c.count = i + 1;
+    this.pending++;
+    if (e.snippet !== null) this.writeSnippet(i, e.snippet);
+  }
+
+  private writeSnippet(slot: number, snippet: string): void {
+    const c = this.columns;
+    const old = c.snippetLengths[slot] ?? noSnippet;
+    if (old === noSnippet) this.pending--;
+    const bytes = Buffer.byteLength(snippet, 'utf8');
+    if (old !== noSnippet && bytes <= old) {
+      // Fits where the old one was: overwrite in place, the tail becomes garbage.
+      c.snippetLengths[slot] = this.snippets.writeAt(c.snippetStarts[slot] ?? 0, snippet);
+      this.garbageBytes += old - bytes;
+      return;
+    }
+    if (old !== noSnippet) this.garbageBytes += old;
+    const at = this.snippets.append(snippet);
+    c.snippetStarts[slot] = at;
+    c.snippetLengths[slot] = this.snippets.length - at;
   }
 
   /** Sets the IMAP flag bits of `uid`, keeping the derived bits; false when unknown. */
@@ -325,8 +319,9 @@ export class FolderIndex {
   setSnippet(uid: number, snippet: string): void {
     const slot = this.slotOf(uid);
     if (slot < 0) return;
-    this.columns.snippets[slot] = snippet;
+    this.writeSnippet(slot, snippet);
     this.changeCount++;
+    this.compactIfWasteful();
   }
 
   /** Removes every UID for which `isGone` says so; returns how many went. */
@@ -334,18 +329,32 @@ export class FolderIndex {
     const c = this.columns;
     let write = 0;
     for (let read = 0; read < c.count; read++) {
-      if (isGone(c.uids[read] ?? 0)) continue;
-      if (write !== read) this.moveSlot(read, write);
+      if (isGone(c.uids[read] ?? 0)) {
+        this.forgetText(read);
+        continue;
+      }
+      if (write !== read) moveIndexSlot(c, read, write);
       write++;
     }
     const removed = c.count - write;
     if (removed > 0) {
       c.count = write;
-      for (const list of this.stringColumns()) list.length = write;
       this.version++;
       this.changeCount++;
+      this.compactIfWasteful();
     }
     return removed;
+  }
+
+  private forgetText(slot: number): void {
+    const c = this.columns;
+    const start = c.recordStarts[slot] ?? 0;
+    let end = start;
+    for (let i = 0; i < 4; i++) end = this.records.indexOf(fieldEnd, end) + 1;
+    this.garbageBytes += end - start;
+    const snippet = c.snippetLengths[slot] ?? noSnippet;
+    if (snippet === noSnippet) this.pending--;
+    else this.garbageBytes += snippet;
   }
 
   removeUids(uids: Iterable<number>): number {
@@ -370,31 +379,38 @@ export class FolderIndex {
   clear(state: FolderState): void {
     this.state = state;
     this.columns = FolderIndex.emptyColumns();
+    this.pool = new StringPool();
+    this.records = new TextArena();
+    this.snippets = new TextArena();
+    this.garbageBytes = 0;
+    this.pending = 0;
     this.version++;
     this.changeCount++;
   }
 
-  private stringColumns(): unknown[][] {
-    const c = this.columns;
-    return [
-      c.fromNames,
-      c.fromAddresses,
-      c.tos,
-      c.subjects,
-      c.messageIds,
-      c.inReplyTos,
-      c.references,
-      c.textParts,
-      c.textCharsets,
-      c.snippets,
-    ];
+  private compactIfWasteful(): void {
+    const live = this.records.length + this.snippets.length - this.garbageBytes;
+    if (this.garbageBytes > minGarbageBytes && this.garbageBytes > live) this.compact();
   }
 
-  private moveSlot(from: number, to: number): void {
+  /** Copies live text into fresh arenas in slot order; slots and ids do not change. */
+  private compact(): void {
+    if (this.garbageBytes === 0) return;
     const c = this.columns;
-    for (const array of [c.uids, c.flags, c.sizes, c.dates, c.textEncodings, c.textSubtypes]) {
-      array[to] = array[from] ?? 0;
+    const records = new TextArena();
+    const snippets = new TextArena();
+    for (let i = 0; i < c.count; i++) {
+      const start = c.recordStarts[i] ?? 0;
+      let end = start;
+      for (let f = 0; f < 4; f++) end = this.records.indexOf(fieldEnd, end) + 1;
+      c.recordStarts[i] = records.copyFrom(this.records, start, end - start);
+      const length = c.snippetLengths[i] ?? noSnippet;
+      if (length !== noSnippet) {
+        c.snippetStarts[i] = snippets.copyFrom(this.snippets, c.snippetStarts[i] ?? 0, length);
+      }
     }
-    for (const list of this.stringColumns()) list[to] = list[from];
+    this.records = records;
+    this.snippets = snippets;
+    this.garbageBytes = 0;
   }
 }

@@ -8,8 +8,11 @@ import type { Logger } from '../../base/index.js';
 import { openDatabase, type Db, type Migrations } from '../../store/index.js';
 import { FolderIndex, type FolderState, type IndexColumns } from '../index/folder-index.js';
 
-/** Blob layout version; a blob of another version is ignored and the folder is rebuilt. */
-const blobVersion = 1;
+/**
+ * Blob layout version; a blob of another version is ignored and the folder is rebuilt.
+ * 2: packed columns (pool ids, UTF-8 record and snippet arenas) instead of string arrays.
+ */
+const blobVersion = 2;
 /** Fast compression: indexes are saved often and are mostly text. */
 const deflateLevel = 1;
 
