@@ -7,6 +7,7 @@ import { runConfigure } from './cmd-configure.js';
 import { runDemo } from './cmd-demo.js';
 import { runProbeImap } from './cmd-probe-imap.js';
 import { runStart } from './cmd-start.js';
+import { runSweep } from './cmd-sweep.js';
 import { runWeb } from './cmd-web.js';
 import { runWebcache } from './cmd-webcache.js';
 
@@ -19,6 +20,7 @@ commands:
   demo        start a demo Dovecot with demo mail and AlphaMail on it (npm start)
   configure   write a commented alphamail_config (questions, or flags with --non-interactive)
   probe-imap  sign in to an IMAP server and print its imap_servers line (HOST[:PORT] --user NAME)
+  sweep       remove old spool files and those of ended sessions (--dry-run)
 
 --config PATH   the alphamail_config to use (default: $ALPHAMAIL_CONFIG, else ./alphamail_config)
 `;
@@ -27,7 +29,7 @@ commands:
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, new Set(['help']));
   // Subcommands with their own options print their own help.
-  const hasOwnHelp = args.command === 'configure' || args.command === 'probe-imap';
+  const hasOwnHelp = ['configure', 'probe-imap', 'sweep'].includes(args.command ?? '');
   if (args.command === null || args.command === 'help' || (args.flags.has('help') && !hasOwnHelp)) {
     process.stdout.write(usage);
     return args.command === null && !args.flags.has('help') ? 2 : 0;
@@ -56,6 +58,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return runConfigure(argv);
     case 'probe-imap':
       return runProbeImap(argv);
+    case 'sweep':
+      return runSweep(argv);
     default:
       process.stderr.write(`alphamail: unknown command "${args.command}"\n\n${usage}`);
       return 2;

@@ -18,6 +18,7 @@ import { messageSource } from './message-source.js';
 import * as organiseFolders from './organise-folders.js';
 import * as organiseMessages from './organise-messages.js';
 import { ping } from './ping.js';
+import { search } from './search.js';
 import { sessionStats } from './session-stats.js';
 import { composeFrom } from './compose-from.js';
 import { getDraft } from './get-draft.js';
@@ -25,6 +26,7 @@ import { saveDraft } from './save-draft.js';
 import { sendMessage } from './send-message.js';
 import { suggestAddresses } from './suggest-addresses.js';
 import { upload } from './upload.js';
+import { liveSpools } from './live-spools.js';
 
 export function buildHandlers(ctx: RpcContext): {
   handlers: MethodHandlers;
@@ -57,6 +59,8 @@ export function buildHandlers(ctx: RpcContext): {
       sendMessage: sendMessage(ctx),
       composeFrom: composeFrom(ctx),
       suggestAddresses: suggestAddresses(ctx),
+      search: search(ctx),
+      liveSpools: liveSpools(ctx),
     },
     streamHandlers: {
       downloadPart: downloadPart(ctx),

@@ -26,6 +26,11 @@ export class SessionRegistry {
     return this.sessions.size;
   }
 
+  /** Keys of the sessions held now (for the sweeper's list of live spools). */
+  keys(): string[] {
+    return [...this.sessions.keys()];
+  }
+
   async login(
     key: string,
     user: string,
