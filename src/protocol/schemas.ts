@@ -12,11 +12,13 @@ import {
 } from './shapes.js';
 import { composeMethods } from './methods-compose.js';
 import { organiseMethods } from './methods-organise.js';
+import { searchMethods } from './methods-search.js';
 import { opsMethods } from './methods-ops.js';
 
 export * from './shapes.js';
 export * from './methods-compose.js';
 export * from './methods-organise.js';
+export * from './methods-search.js';
 export * from './methods-ops.js';
 
 /** The reading methods of the core: sign-in, folders, index, message. */
@@ -90,6 +92,7 @@ export const methods = {
   ...coreMethods,
   ...organiseMethods,
   ...composeMethods,
+  ...searchMethods,
   ...opsMethods,
 } as const;
 

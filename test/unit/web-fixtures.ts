@@ -19,6 +19,7 @@ import {
 } from '../../src/protocol/index.js';
 import { createComposeScript, type ComposeScript } from './web-compose-script.js';
 import { organiseHandlers } from './web-organise-fixtures.js';
+import { searchHandlers } from './web-search-fixtures.js';
 
 export function tempDir(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'am-web-'));
@@ -239,6 +240,7 @@ export async function startScriptedWebcache(socketPath: string): Promise<Scripte
     sessionStats: () => Promise.reject(new AlphaMailError('AM_INTERNAL', 'not scripted')),
     liveSpools: () => Promise.resolve({ spoolDirs: [] }),
     ...organiseHandlers(calls, known),
+    ...searchHandlers(calls, known),
     ...compose.handlers,
   };
   const server: Server = createRpcServer({

@@ -5,7 +5,7 @@ import type { FolderIndex } from './folder-index.js';
 
 /** Case-insensitive, accent-aware comparison; a fixed locale so the order never depends on
  *  the host's environment. */
-const collator = new Intl.Collator('en', { sensitivity: 'accent', numeric: false });
+export const sortCollator = new Intl.Collator('en', { sensitivity: 'accent', numeric: false });
 
 /** Reply/forward prefixes removed before comparing subjects ("Re:", "Fwd:", "AW:", "Re[2]:"). */
 const subjectPrefixPattern = /^\s*(?:(?:re|fwd?|aw|wg)(?:\[\d+\])?\s*:\s*)+/i;
@@ -37,12 +37,12 @@ function ascendingPermutation(index: FolderIndex, sort: SortField): Uint32Array 
       const keys = Array.from({ length: n }, (_, i) =>
         senderSortKey(index.fromNameAt(i), index.fromAddressAt(i)),
       );
-      compare = (a, b) => collator.compare(keys[a] ?? '', keys[b] ?? '') || byUid(a, b);
+      compare = (a, b) => sortCollator.compare(keys[a] ?? '', keys[b] ?? '') || byUid(a, b);
       break;
     }
     case 'subject': {
       const keys = Array.from({ length: n }, (_, i) => baseSubject(index.subjectAt(i)));
-      compare = (a, b) => collator.compare(keys[a] ?? '', keys[b] ?? '') || byUid(a, b);
+      compare = (a, b) => sortCollator.compare(keys[a] ?? '', keys[b] ?? '') || byUid(a, b);
       break;
     }
   }

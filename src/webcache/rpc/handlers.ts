@@ -18,6 +18,7 @@ import { messageSource } from './message-source.js';
 import * as organiseFolders from './organise-folders.js';
 import * as organiseMessages from './organise-messages.js';
 import { ping } from './ping.js';
+import { search } from './search.js';
 import { sessionStats } from './session-stats.js';
 import { composeFrom } from './compose-from.js';
 import { getDraft } from './get-draft.js';
@@ -58,6 +59,7 @@ export function buildHandlers(ctx: RpcContext): {
       sendMessage: sendMessage(ctx),
       composeFrom: composeFrom(ctx),
       suggestAddresses: suggestAddresses(ctx),
+      search: search(ctx),
       liveSpools: liveSpools(ctx),
     },
     streamHandlers: {

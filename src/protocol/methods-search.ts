@@ -1,0 +1,73 @@
+// Owns the contract for searching mail: criteria, scope (one folder or all), sorted and paged
+// results with each hit's folder. Must not import anything but zod and shapes.ts.
+import { z } from 'zod';
+import { messageSummary, sortField, sortOrder, withSession } from './shapes.js';
+
+/** A search term longer than this is not something a person typed. */
+export const maxSearchTermChars = 200;
+
+const folderPath = z.string().min(1).max(1000);
+/** A search term; '' means the criterion is not used. */
+const term = z.string().max(maxSearchTermChars);
+/** A calendar day, YYYY-MM-DD, compared with the Date header's own day (RFC 3501 §6.4.4). */
+export const searchDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((day) => new Date(`${day}T00:00:00Z`).toISOString().startsWith(day), 'no such day');
+
+export const searchCriteria = z.object({
+  from: term,
+  to: term,
+  subject: term,
+  /** Words in the body (IMAP BODY). */
+  body: term,
+  /** Words anywhere: headers or body (IMAP TEXT). */
+  text: term,
+  /** Sent on or after this day (SENTSINCE). */
+  since: searchDay.nullable(),
+  /** Sent before this day, not on it (SENTBEFORE). */
+  before: searchDay.nullable(),
+  unread: z.boolean(),
+  flagged: z.boolean(),
+  hasAttachment: z.boolean(),
+});
+export type SearchCriteria = z.infer<typeof searchCriteria>;
+
+export const searchScope = z.enum(['folder', 'all']);
+export type SearchScope = z.infer<typeof searchScope>;
+
+/** One message found, with the folder it is in (all-folders results mix folders). */
+export const searchHit = messageSummary.extend({ folder: z.string() });
+export type SearchHit = z.infer<typeof searchHit>;
+
+export const searchMethods = {
+  /**
+   * Runs the search on the IMAP server, then sorts and pages in the webcache. The same search
+   * (scope, folder, criteria) is answered from the session's cache while its folders are
+   * unchanged, so paging and re-sorting send no IMAP command.
+   */
+  search: {
+    params: z.object({
+      ...withSession,
+      scope: searchScope,
+      /** The folder searched with scope 'folder'; ignored with 'all'. */
+      folder: folderPath,
+      criteria: searchCriteria,
+      sort: sortField,
+      order: sortOrder,
+      page: z.number().int().min(1),
+      pageSize: z.number().int().min(5).max(500),
+    }),
+    result: z.object({
+      /** Names this search's cached result: the same scope, folder and criteria, the same id. */
+      resultId: z.string(),
+      scope: searchScope,
+      /** Folders searched, in the order of the folder list. */
+      folders: z.array(z.string()),
+      total: z.number().int().min(0),
+      page: z.number().int().min(1),
+      pageCount: z.number().int().min(1),
+      hits: z.array(searchHit),
+    }),
+  },
+} as const;

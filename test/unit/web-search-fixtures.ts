@@ -1,0 +1,56 @@
+// Owns the scripted webcache's answer to `search`, for the web tier's unit tests: it records each
+// call's params and pages a fixed list of hits. Must not pretend to search anything.
+import { AlphaMailError } from '../../src/base/index.js';
+import type { MethodHandlers, Params, SearchHit } from '../../src/protocol/index.js';
+
+/** Hits every search finds (except the text "nothing", which finds none). */
+export const scriptedHitCount = 60;
+
+/** Every search call the scripted webcache received, in order (tests clear it). */
+export const searchCalls: Omit<Params<'search'>, 'session'>[] = [];
+
+export const scriptedHits: SearchHit[] = Array.from({ length: scriptedHitCount }, (_, i) => ({
+  uid: 100 + i,
+  folder: i % 2 === 0 ? 'INBOX' : 'Work/Projects',
+  from: [{ name: i === 0 ? 'Eve <x>' : `Sender ${i}`, address: `s${i}@example.org` }],
+  to: [],
+  subject: i === 0 ? '<b>bold</b> & "quoted"' : `Result ${i}`,
+  snippet: null,
+  date: new Date(Date.UTC(2024, 0, 1 + i)).toISOString(),
+  size: 1000 + i,
+  isUnread: i % 3 === 0,
+  isFlagged: false,
+  isAnswered: false,
+  isDraft: false,
+  hasAttachments: i % 5 === 0,
+}));
+
+export function searchHandlers(
+  calls: string[],
+  known: (session: string) => void,
+): Pick<MethodHandlers, 'search'> {
+  return {
+    search: (p) => {
+      calls.push('search');
+      known(p.session);
+      const rest: Partial<Params<'search'>> = { ...p };
+      delete rest.session;
+      searchCalls.push(rest as Omit<Params<'search'>, 'session'>);
+      if (p.scope === 'folder' && !['INBOX', 'Work', 'Work/Projects'].includes(p.folder)) {
+        return Promise.reject(new AlphaMailError('AM_FOLDER_NOT_FOUND', 'no folder'));
+      }
+      const all = p.criteria.text === 'nothing' ? [] : scriptedHits;
+      const pageCount = Math.max(1, Math.ceil(all.length / p.pageSize));
+      const page = Math.min(p.page, pageCount);
+      return Promise.resolve({
+        resultId: 'scripted-result',
+        scope: p.scope,
+        folders: p.scope === 'all' ? ['INBOX', 'Work', 'Work/Projects'] : [p.folder],
+        total: all.length,
+        page,
+        pageCount,
+        hits: all.slice((page - 1) * p.pageSize, page * p.pageSize),
+      });
+    },
+  };
+}
