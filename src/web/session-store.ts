@@ -132,6 +132,11 @@ function toRecord(row: SessionRow): SessionRecord {
 
 const sortFields: readonly string[] = ['date', 'from', 'subject', 'size'];
 
+/** Addresses are compared case-insensitively: mail systems treat them so in practice. */
+export function normaliseSender(address: string): string {
+  return address.trim().toLowerCase();
+}
+
 export class SessionStore {
   readonly #db: Db;
   readonly #idleTimeoutMs: number;
@@ -249,6 +254,38 @@ export class SessionStore {
            address = excluded.address, signature = excluded.signature`,
       )
       .run(user, domain, identity.displayName, identity.address, identity.signature);
+  }
+
+  /** Senders (lower-case addresses) whose remote content this user always loads, sorted. */
+  remoteSenders(user: string, domain: string): string[] {
+    const rows = this.#db
+      .prepare(
+        'SELECT sender FROM web_remote_senders WHERE user = ? AND domain = ? ORDER BY sender',
+      )
+      .all(user, domain) as { sender: string }[];
+    return rows.map((r) => r.sender);
+  }
+
+  isRemoteSenderAllowed(user: string, domain: string, sender: string): boolean {
+    const row = this.#db
+      .prepare('SELECT 1 FROM web_remote_senders WHERE user = ? AND domain = ? AND sender = ?')
+      .get(user, domain, normaliseSender(sender));
+    return row !== undefined;
+  }
+
+  allowRemoteSender(user: string, domain: string, sender: string): void {
+    this.#db
+      .prepare(
+        `INSERT INTO web_remote_senders (user, domain, sender) VALUES (?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      )
+      .run(user, domain, normaliseSender(sender));
+  }
+
+  removeRemoteSender(user: string, domain: string, sender: string): void {
+    this.#db
+      .prepare('DELETE FROM web_remote_senders WHERE user = ? AND domain = ? AND sender = ?')
+      .run(user, domain, normaliseSender(sender));
   }
 
   close(): void {

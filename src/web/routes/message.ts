@@ -7,6 +7,7 @@ import type { WebDeps } from '../context.js';
 import { messageFrameCsp } from '../plugins/security-headers.js';
 import { requireSignedIn } from '../plugins/session.js';
 import { sendPage } from '../render.js';
+import type { SignedIn } from '../session-mail.js';
 import { renderMessageFrame } from '../views/message-frame.js';
 import { messageMain, messageTitle } from '../views/message-page.js';
 import { messageOrganise } from '../views/organise-views.js';
@@ -24,6 +25,26 @@ import {
 
 function wantsRemote(request: FastifyRequest): boolean {
   return (request.query as Record<string, unknown>).remote === '1';
+}
+
+/** The sender whose remote content the reader may choose to always load: the first From. */
+function senderOf(message: MessageDetail): string {
+  return message.from[0]?.address.trim() ?? '';
+}
+
+/** Remote content loads (through the proxy) when asked for this once or always for the sender. */
+function remoteAllowed(
+  deps: WebDeps,
+  who: SignedIn,
+  request: FastifyRequest,
+  message: MessageDetail,
+) {
+  const sender = senderOf(message);
+  return (
+    wantsRemote(request) ||
+    (sender !== '' &&
+      deps.sessions.isRemoteSenderAllowed(who.record.user, who.record.domain, sender))
+  );
 }
 
 /** Content-IDs are compared without angle brackets (RFC 2392 §2). */
@@ -58,11 +79,11 @@ export function registerMessageRoutes(app: FastifyInstance, deps: WebDeps): void
     const folder = folderParam(request);
     const uid = uidParam(request);
     const { sort, order } = sortQuery(request, prefsOf(deps, who));
-    const allowRemote = wantsRemote(request);
     const [message, folders] = await Promise.all([
       deps.mail.call(who, 'getMessage', { folder, uid, sort, order, markRead: true }),
       loadFolders(deps, who),
     ]);
+    const allowRemote = remoteAllowed(deps, who, request, message);
     const remoteBlocked =
       message.html !== null ? sanitizedBody(deps, message, allowRemote).remoteBlocked : 0;
     const name = folderName(folders, folder);
@@ -73,6 +94,7 @@ export function registerMessageRoutes(app: FastifyInstance, deps: WebDeps): void
       textBody: message.html === null && message.text !== null ? linkifyText(message.text) : null,
       remoteBlocked,
       allowRemote,
+      remoteSender: { address: senderOf(message), csrf: who.record.csrf, next: request.url },
       actions: messageOrganise({
         message,
         folders,
@@ -100,7 +122,7 @@ export function registerMessageRoutes(app: FastifyInstance, deps: WebDeps): void
       order: prefs.order,
       markRead: false,
     });
-    const { html: body } = sanitizedBody(deps, message, wantsRemote(request));
+    const { html: body } = sanitizedBody(deps, message, remoteAllowed(deps, who, request, message));
     return reply
       .header('content-security-policy', messageFrameCsp)
       .header('x-frame-options', 'SAMEORIGIN')

@@ -1,10 +1,12 @@
 // Owns the settings page (page size, default sort) and the index's page-size form; both are
 // stored per user. Must not accept an out-of-range value silently: it is shown as an error.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AlphaMailError } from '../../base/index.js';
 import type { WebDeps } from '../context.js';
 import { identityOf, readIdentityForm, type IdentityField } from '../identity.js';
 import type { Identity } from '../session-store.js';
 import { identitySection } from '../views/identity-settings.js';
+import { remoteSendersSection } from '../views/remote-senders-settings.js';
 import { requireSignedIn } from '../plugins/session.js';
 import { sendPage } from '../render.js';
 import type { SignedIn } from '../session-mail.js';
@@ -28,6 +30,18 @@ export function parsePageSize(value: unknown): number | null {
   return size >= minPageSize && size <= maxPageSize ? size : null;
 }
 
+/** RFC 5321 §4.5.3.1.3: a path is at most 256 octets; an address fits in that. */
+const maxSenderChars = 256;
+
+/** An address as the message page posts it: local@domain, no blanks or controls. */
+function senderField(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const sender = value.trim();
+  if (sender.length > maxSenderChars || !/^[^\s@]+@[^\s@]+$/.test(sender)) return null;
+  // eslint-disable-next-line no-control-regex -- control characters are refused
+  return /[\u0000-\u001f\u007f]/.test(sender) ? null : sender;
+}
+
 const pageSizeError = `Enter a number of messages per page from ${minPageSize} to ${maxPageSize}.`;
 
 /** Where the index's page-size form returns: the same folder, back on page 1. */
@@ -44,7 +58,7 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: WebDeps): voi
     request: FastifyRequest,
     reply: FastifyReply,
     who: SignedIn,
-    view: Omit<SettingsView, 'csrf' | 'minPageSize' | 'maxPageSize' | 'identity'>,
+    view: Omit<SettingsView, 'csrf' | 'minPageSize' | 'maxPageSize' | 'identity' | 'remoteSenders'>,
     status = 200,
     identity?: { typed: Identity; error: { field: IdentityField; message: string } },
   ): Promise<FastifyReply> {
@@ -61,6 +75,10 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: WebDeps): voi
       minPageSize,
       maxPageSize,
       identity: identityHtml,
+      remoteSenders: remoteSendersSection({
+        csrf: who.record.csrf,
+        senders: deps.sessions.remoteSenders(who.record.user, who.record.domain),
+      }),
     });
     const title = view.error ? 'Error: Settings' : 'Settings';
     return sendPage(deps, request, reply, { title, main, nav: folderNav(folders, null) }, status);
@@ -121,6 +139,25 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: WebDeps): voi
       );
     }
     deps.sessions.saveIdentity(who.record.user, who.record.domain, form.identity);
+    return reply.redirect('/settings?saved=1', 303);
+  });
+
+  // "Always load from <sender>" on a message page: back to that message, now with its images.
+  app.post('/settings/remote-senders', async (request, reply) => {
+    const who = requireSignedIn(request);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const sender = senderField(body.sender);
+    if (sender === null) throw new AlphaMailError('AM_BAD_REQUEST', 'bad remote sender');
+    deps.sessions.allowRemoteSender(who.record.user, who.record.domain, sender);
+    return reply.redirect(safeReturnPath(body.next) ?? '/settings?saved=1', 303);
+  });
+
+  app.post('/settings/remote-senders/remove', async (request, reply) => {
+    const who = requireSignedIn(request);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const sender = senderField(body.sender);
+    if (sender === null) throw new AlphaMailError('AM_BAD_REQUEST', 'bad remote sender');
+    deps.sessions.removeRemoteSender(who.record.user, who.record.domain, sender);
     return reply.redirect('/settings?saved=1', 303);
   });
 

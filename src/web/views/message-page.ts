@@ -3,6 +3,7 @@
 import { html, type Html } from '../../base/index.js';
 import type { AttachmentInfo, MessageDetail } from '../../protocol/index.js';
 import { formatDate, formatSize, fullAddresses, machineDate } from './format.js';
+import { hiddenCsrf } from './layout.js';
 import {
   bodyUrl,
   composeFromUrl,
@@ -24,6 +25,12 @@ export interface MessageView {
   readonly allowRemote: boolean;
   /** The organising form for this message (flags, move, copy, delete, junk). */
   readonly actions?: Html | null;
+  /** Offers "Always load from <sender>" next to "Load remote images" (needs the CSRF token). */
+  readonly remoteSender?: {
+    readonly address: string;
+    readonly csrf: string;
+    readonly next: string;
+  };
 }
 
 /** The page title: the subject, then where it is. */
@@ -93,6 +100,18 @@ function composeActions(m: MessageDetail): Html {
   </nav>`;
 }
 
+/** A POST (it changes a setting), fetched through our proxy like "Load remote images". */
+function alwaysLoadForm(view: MessageView): Html | null {
+  const sender = view.remoteSender;
+  if (sender === undefined || sender.address === '') return null;
+  return html`<form method="post" action="/settings/remote-senders" class="always-load">
+    ${hiddenCsrf(sender.csrf)}
+    <input type="hidden" name="sender" value="${sender.address}" />
+    <input type="hidden" name="next" value="${sender.next}" />
+    <button type="submit">Always load from ${sender.address}</button>
+  </form>`;
+}
+
 function notices(view: MessageView): Html | null {
   const items: Html[] = view.message.notices.map((n) => html`<li>${n}</li>`);
   const remote =
@@ -105,6 +124,7 @@ function notices(view: MessageView): Html | null {
               >Load remote images</a
             >
           </p>
+          ${alwaysLoadForm(view)}
         </div>`
       : null;
   if (items.length === 0 && remote === null) return null;

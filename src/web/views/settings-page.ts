@@ -15,6 +15,8 @@ export interface SettingsView {
   readonly notice?: string | null;
   /** The identity form (views/identity-settings.ts), placed after the display settings. */
   readonly identity?: Html | null;
+  /** The remote-content senders (views/remote-senders-settings.ts), placed last. */
+  readonly remoteSenders?: Html | null;
 }
 
 const sortLabels: [SortField, string][] = [
@@ -74,5 +76,5 @@ export function settingsMain(view: SettingsView): Html {
       </div>
       <button type="submit">Save settings</button>
     </form>
-    ${view.identity ?? null}`;
+    ${view.identity ?? null} ${view.remoteSenders ?? null}`;
 }
