@@ -34,7 +34,8 @@ export interface AlphaMailProcesses {
   killWebcache(signal?: NodeJS.Signals): Promise<void>;
   startWebcache(): Promise<void>;
   webcacheProcess(): ChildProcess | null;
-  stop(): Promise<void>;
+  /** Stops both processes; the temp dir is removed unless `keepFiles` (the caller removes it). */
+  stop(options?: { keepFiles?: boolean }): Promise<void>;
 }
 
 function waitForExit(child: ChildProcess): Promise<void> {
@@ -112,12 +113,12 @@ export async function startAlphaMail(opts: {
       await waitForExit(current);
       webcache = null;
     },
-    async stop() {
+    async stop(options = {}) {
       const current = webcache;
       web.kill('SIGTERM');
       current?.kill('SIGTERM');
       await Promise.all([waitForExit(web), current ? waitForExit(current) : Promise.resolve()]);
-      rmSync(dir, { recursive: true, force: true });
+      if (options.keepFiles !== true) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
