@@ -25,9 +25,40 @@ export function summaryAt(index: FolderIndex, slot: number): MessageSummary {
   };
 }
 
+function folderInfoOf(listed: FolderInfo | undefined, path: string, total: number, unread: number) {
+  const folder: FolderInfo = {
+    path,
+    displayParts: listed?.displayParts ?? [path],
+    name: listed?.name ?? path,
+    depth: listed?.depth ?? 0,
+    specialUse: listed?.specialUse ?? null,
+    selectable: true,
+    subscribed: listed?.subscribed ?? false,
+    total,
+    unread,
+  };
+  return folder;
+}
+
 export function listMessages(ctx: RpcContext) {
   return async (params: Params<'listMessages'>): Promise<Result<'listMessages'>> => {
     const session = ctx.registry.get(params.session);
+    if (params.sort === 'date' && params.order === 'desc' && params.page === 1) {
+      // A big folder seen for the first time: its first page comes before its index.
+      const early = await session.coldFirstPage(params.folder, params.pageSize);
+      if (early !== null) {
+        const listed = session.folderInfo(params.folder) ?? undefined;
+        const unread = listed?.unread ?? 0;
+        return {
+          folder: folderInfoOf(listed, params.folder, early.total, unread),
+          total: early.total,
+          unread,
+          page: 1,
+          pageCount: Math.max(1, Math.ceil(early.total / params.pageSize)),
+          messages: early.slots.map((s) => summaryAt(early.index, s)),
+        };
+      }
+    }
     return session.inFolder('listMessages', params.folder, async (client, cache) => {
       const { index, sort } = cache;
       const total = index.count;
@@ -48,17 +79,7 @@ export function listMessages(ctx: RpcContext) {
       }
       const listed = (await session.folderListWith(client)).find((f) => f.path === params.folder);
       const unread = index.unreadCount();
-      const folder: FolderInfo = {
-        path: params.folder,
-        displayParts: listed?.displayParts ?? [params.folder],
-        name: listed?.name ?? params.folder,
-        depth: listed?.depth ?? 0,
-        specialUse: listed?.specialUse ?? null,
-        selectable: true,
-        subscribed: listed?.subscribed ?? false,
-        total,
-        unread,
-      };
+      const folder = folderInfoOf(listed, params.folder, total, unread);
       const messages = uids
         .map((uid) => index.slotOf(uid))
         .filter((s) => s >= 0)

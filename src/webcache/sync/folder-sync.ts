@@ -19,7 +19,7 @@ export function folderStateOf(mailbox: MailboxObject): FolderState {
   };
 }
 
-async function fetchEntries(client: ImapFlow, range: string): Promise<IndexEntry[]> {
+export async function fetchEntries(client: ImapFlow, range: string): Promise<IndexEntry[]> {
   const entries: IndexEntry[] = [];
   for await (const message of client.fetch(range, indexFetchQuery, { uid: true })) {
     entries.push(toIndexEntry(message));
