@@ -6,9 +6,12 @@ import type { RpcContext } from './context.js';
 export function listFolders(ctx: RpcContext) {
   return async (params: Params<'listFolders'>): Promise<Result<'listFolders'>> => {
     const session = ctx.registry.get(params.session);
-    const folders = await session.run('listFolders', 'user', async (client) => ({
-      value: await session.folderListWith(client),
-    }));
+    // A cached list needs no IMAP, so it need not queue behind a long operation either.
+    const folders =
+      session.cachedFolderList() ??
+      (await session.run('listFolders', 'user', async (client) => ({
+        value: await session.folderListWith(client),
+      })));
     return { folders: folders.map((f) => ({ ...f })), separator: session.domain.separator };
   };
 }

@@ -11,6 +11,13 @@ export function login(ctx: RpcContext) {
       params.domain,
       params.password,
     );
+    // The folder list now, in the login's own step: the first index page then never waits
+    // for LIST behind a big folder's index build (see UserSession.coldFirstPage).
+    await session
+      .run('listFolders', 'user', async (client) => ({
+        value: await session.folderListWith(client),
+      }))
+      .catch((err: unknown) => session.logger.debug({ err }, 'folder list after login failed'));
     return {
       user: session.user,
       domain: session.domain.domain,

@@ -6,7 +6,9 @@ import type { ImapFlow } from 'imapflow';
 import { AlphaMailError, withDeadline, type Logger } from '../../base/index.js';
 import type { DomainConfig } from '../../config/index.js';
 import type { FolderInfo } from '../../protocol/index.js';
+import type { FolderIndex } from '../index/folder-index.js';
 import type { IndexStore } from '../persist/index-store.js';
+import { coldFirstPage, type ColdPreview } from '../sync/cold-preview.js';
 import { FolderCache } from '../sync/folder-cache.js';
 import { fetchFolderList } from '../sync/folder-list.js';
 import { syncSelectedFolder } from '../sync/folder-sync.js';
@@ -22,6 +24,8 @@ export const backgroundBudgetMs = 25_000;
 export const folderListRefreshMs = 60_000;
 /** Changed indexes are written this long after the last change. */
 export const saveDebounceMs = 5_000;
+/** Building a big folder's index after its first page was answered (100,000 messages ~12 s). */
+export const coldBuildBudgetMs = 120_000;
 /** LOGOUT may take this long at close before the socket is simply closed. */
 export const logoutBudgetMs = 2_000;
 
@@ -32,6 +36,8 @@ export interface SessionInput {
   password: string;
   logger: Logger;
   store: IndexStore | null;
+  /** Told the kind of each IMAP command sent (for metrics). */
+  onImapCommand?: (kind: string) => void;
 }
 
 type Priority = 'user' | 'background';
@@ -51,6 +57,7 @@ export class UserSession {
   readonly folders = new Map<string, FolderCache>();
   lastUsedMs = Date.now();
   private readonly password: string;
+  private readonly onImapCommand: ((kind: string) => void) | undefined;
   private readonly store: IndexStore | null;
   private readonly queue = new OpQueue();
   private readonly mail = new EventEmitter();
@@ -70,6 +77,7 @@ export class UserSession {
     this.user = input.user;
     this.account = `${input.user}@${input.domain.domain}`;
     this.password = input.password;
+    this.onImapCommand = input.onImapCommand;
     this.logger = input.logger.child({ account: this.account });
     this.store = input.store;
     this.live = new LiveSync(this);
@@ -116,6 +124,7 @@ export class UserSession {
       user: this.user,
       password: this.password,
       logger: this.logger,
+      onCommand: this.onImapCommand,
     });
     if (this.closed) {
       client.close();
@@ -207,14 +216,7 @@ export class UserSession {
         // serialises the session. Holding the lock on warm requests would keep postponing
         // auto-IDLE, and without IDLE no new mail is pushed to us.
         this.selected = null;
-        // The reader cache's byte budget is meant per session: keep only the folder in use.
-        for (const [other, known] of this.folders) if (other !== path) known.reader.clear();
-        const lock = await client.getMailboxLock(path).catch((err: unknown) => {
-          if ((err as { responseStatus?: unknown }).responseStatus === 'NO') {
-            throw new AlphaMailError('AM_FOLDER_NOT_FOUND', 'SELECT refused');
-          }
-          throw err;
-        });
+        const lock = await this.lockFolder(client, path);
         try {
           cache ??= this.loadStored(path);
           const synced = await syncSelectedFolder(client, cache, (c) => this.folders.set(path, c));
@@ -228,6 +230,60 @@ export class UserSession {
       if (cache === null) throw new AlphaMailError('AM_INTERNAL', 'folder cache missing');
       return work(client, cache);
     });
+  }
+
+  /** SELECTs `path` through imapflow's mailbox lock; the caller releases it. */
+  private async lockFolder(client: ImapFlow, path: string): Promise<{ release(): void }> {
+    // The reader cache's byte budget is meant per session: keep only the folder in use.
+    for (const [other, known] of this.folders) if (other !== path) known.reader.clear();
+    return client.getMailboxLock(path).catch((err: unknown) => {
+      if ((err as { responseStatus?: unknown }).responseStatus === 'NO') {
+        throw new AlphaMailError('AM_FOLDER_NOT_FOUND', 'SELECT refused');
+      }
+      throw err;
+    });
+  }
+
+  /**
+   * Page 1 by date, newest first, of a big folder neither indexed nor persisted, answered before
+   * its index is built. The build follows while the queue is still held, so every later request
+   * waits for the complete index. Null: answer through inFolder as usual.
+   */
+  coldFirstPage(path: string, pageSize: number): Promise<ColdPreview | null> {
+    if (this.folders.has(path)) return Promise.resolve(null);
+    return this.run('listMessages', 'user', async (client) => {
+      await this.checkFolderExists(client, path);
+      if (this.folders.has(path)) return { value: null };
+      const stored = this.loadStored(path);
+      if (stored !== null) {
+        this.folders.set(path, stored);
+        return { value: null };
+      }
+      this.selected = null;
+      (await this.lockFolder(client, path)).release();
+      const preview = await coldFirstPage(client, pageSize);
+      if (preview === null) return { value: null };
+      return { value: preview, hold: this.buildAfterPreview(client, path, preview.index) };
+    });
+  }
+
+  private async buildAfterPreview(client: ImapFlow, path: string, preview: FolderIndex) {
+    try {
+      await withDeadline(coldBuildBudgetMs, 'buildIndex', async () => {
+        const synced = await syncSelectedFolder(client, null, (c) => this.folders.set(path, c));
+        // The page already shown keeps its snippets: showing it again sends no IMAP.
+        for (let slot = 0; slot < preview.count; slot++) {
+          const snippet = preview.snippetAt(slot);
+          if (snippet !== null) synced.cache.index.setSnippet(preview.uidAt(slot), snippet);
+        }
+        this.selected = path;
+      });
+      this.indexChanged(path);
+    } catch (err) {
+      this.logger.warn({ err, folder: path }, 'index build after the first page failed');
+      this.folders.delete(path);
+      this.dropConnection();
+    }
   }
 
   private loadStored(path: string): FolderCache | null {
@@ -263,6 +319,11 @@ export class UserSession {
     if (!folder || !folder.selectable) {
       throw new AlphaMailError('AM_FOLDER_NOT_FOUND', 'no such folder', { folder: path });
     }
+  }
+
+  /** The folder list when cached (no IMAP needed), else null. */
+  cachedFolderList(): FolderInfo[] | null {
+    return this.folderList;
   }
 
   folderInfo(path: string): FolderInfo | null {
