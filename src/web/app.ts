@@ -22,6 +22,7 @@ import { registerFolderRoutes } from './routes/folders.js';
 import { registerMessageRoutes } from './routes/message.js';
 import { registerOrganiseRoutes } from './routes/organise.js';
 import { registerRemoteImageRoutes } from './routes/remote-image.js';
+import { registerSearchRoutes } from './routes/search.js';
 import { registerSettingsRoutes } from './routes/settings.js';
 import { SessionMail } from './session-mail.js';
 import { openSessionStore } from './session-store.js';
@@ -91,6 +92,7 @@ export function buildWebApp(options: WebOptions): FastifyInstance {
   registerOrganiseRoutes(app, deps);
   registerFolderManageRoutes(app, deps);
   registerComposeRoutes(app, deps);
+  registerSearchRoutes(app, deps);
   app.addHook('onResponse', (request, reply, done) => {
     logger.debug({ method: request.method, url: request.url, status: reply.statusCode }, 'http');
     done();

@@ -9,6 +9,8 @@ export interface PageParts {
   readonly title: string;
   readonly main: Html;
   readonly nav?: Html | null;
+  /** The folder in view, offered as the banner search's scope. */
+  readonly searchFolder?: string | null;
 }
 
 export function pageHtml(deps: WebDeps, request: FastifyRequest, parts: PageParts): string {
@@ -20,6 +22,7 @@ export function pageHtml(deps: WebDeps, request: FastifyRequest, parts: PagePart
       ? { user: who.record.user, domain: who.record.domain, csrf: who.record.csrf }
       : null,
     nav: parts.nav ?? null,
+    searchFolder: parts.searchFolder ?? null,
     main: parts.main,
   });
 }

@@ -42,6 +42,7 @@ export function registerFolderRoutes(app: FastifyInstance, deps: WebDeps): void 
       title: indexTitle(listing),
       main,
       nav: folderNav(folders, listing.folder.path),
+      searchFolder: listing.folder.path,
     });
   });
 }

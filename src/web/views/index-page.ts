@@ -72,7 +72,7 @@ function headerCell(field: SortField, view: IndexView): Html {
   </th>`;
 }
 
-function statusCell(m: MessageSummary): Html {
+export function statusCell(m: MessageSummary): Html {
   const marks: Html[] = [];
   const mark = (icon: string, word: string, cls: string): void => {
     marks.push(

@@ -23,6 +23,8 @@ export interface PageInput {
   readonly signedIn: BannerUser | null;
   /** The folder navigation, when the page has it. */
   readonly nav?: Html | null;
+  /** The folder in view: the banner's search offers it as the scope. */
+  readonly searchFolder?: string | null;
   readonly main: Html;
 }
 
@@ -30,7 +32,33 @@ export function hiddenCsrf(token: string): Html {
   return html`<input type="hidden" name="_csrf" value="${token}" />`;
 }
 
-function banner(signedIn: BannerUser | null): Html {
+/** The quick search (GET /search, it changes nothing): all fields are on the /search page. */
+function searchBox(folder: string | null): Html {
+  const scope =
+    folder === null
+      ? html`<input type="hidden" name="scope" value="all" />`
+      : html`<input type="hidden" name="folder" value="${folder}" />
+          <label for="quick-search-scope">Where</label>
+          <select id="quick-search-scope" name="scope">
+            <option value="folder" selected>This folder</option>
+            <option value="all">All folders</option>
+          </select>`;
+  return html`<form
+    method="get"
+    action="/search"
+    class="quick-search"
+    role="search"
+    aria-label="Quick search"
+  >
+    <label for="quick-search">Search mail</label>
+    <input id="quick-search" type="search" name="text" maxlength="200" data-shortcut="/" />
+    ${scope}
+    <button type="submit">Search</button>
+    <a class="advanced-search-link" href="/search">Advanced search</a>
+  </form>`;
+}
+
+function banner(signedIn: BannerUser | null, searchFolder: string | null): Html {
   const account = signedIn
     ? html`<div class="account">
         <p class="who">Signed in as <strong>${signedIn.user}@${signedIn.domain}</strong></p>
@@ -44,7 +72,7 @@ function banner(signedIn: BannerUser | null): Html {
     : null;
   return html`<header class="banner">
     <p class="app-name"><a href="/">${appName}</a></p>
-    ${account}
+    ${signedIn ? searchBox(searchFolder) : null} ${account}
   </header>`;
 }
 
@@ -61,7 +89,7 @@ export function renderPage(page: PageInput): string {
     </head>
     <body>
       <a class="skip-link" href="#main">Skip to main content</a>
-      ${banner(page.signedIn)}
+      ${banner(page.signedIn, page.searchFolder ?? null)}
       <div class="${layoutClass}">
         ${page.nav ?? null}
         <main id="main" tabindex="-1">${page.main}</main>

@@ -1,0 +1,266 @@
+// Proves the search pages against the scripted webcache: the banner's quick search, the advanced
+// form (labelled fields, a bad date gets a clear message and no search), the results table with
+// its caption, folder column and paging links, and that typed terms and subjects are escaped.
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
+import { silentLogger } from '../../src/base/index.js';
+import { buildWebApp } from '../../src/web/index.js';
+import {
+  cookieHeader,
+  csrfOf,
+  goodPassword,
+  goodUser,
+  startScriptedWebcache,
+  tempDir,
+  testConfig,
+  type ScriptedWebcache,
+} from './web-fixtures.js';
+import { scriptedHitCount, searchCalls } from './web-search-fixtures.js';
+
+/** The fixture config's default page size (testConfig: defaultPageSize 50). */
+const pageSize = 50;
+
+let temp: ReturnType<typeof tempDir>;
+let webcache: ScriptedWebcache;
+let app: FastifyInstance;
+let cookie = '';
+
+before(async () => {
+  temp = tempDir();
+  const config = testConfig(temp.dir);
+  webcache = await startScriptedWebcache(
+    config.webcache.kind === 'unix' ? config.webcache.socketPath : '',
+  );
+  app = buildWebApp({ config, logger: silentLogger(), client: webcache.client });
+  await app.ready();
+  const form = await app.inject({ method: 'GET', url: '/login' });
+  const preCookie = cookieHeader(form.headers['set-cookie']);
+  const res = await app.inject({
+    method: 'POST',
+    url: '/login',
+    headers: { cookie: preCookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({
+      _csrf: csrfOf(form.body),
+      user: goodUser,
+      password: goodPassword,
+      domain: 'example.edu',
+    }).toString(),
+  });
+  assert.equal(res.statusCode, 303);
+  cookie = cookieHeader(res.headers['set-cookie'], preCookie);
+});
+
+after(async () => {
+  await app.close();
+  await webcache.close();
+  temp.remove();
+});
+
+beforeEach(() => {
+  searchCalls.length = 0;
+});
+
+/** A page with runs of whitespace made one space, so markup can be matched however it wraps. */
+async function get(
+  url: string,
+): Promise<{ statusCode: number; body: string; headers: Record<string, unknown> }> {
+  const res = await app.inject({ method: 'GET', url, headers: { cookie } });
+  return {
+    statusCode: res.statusCode,
+    headers: res.headers,
+    body: res.body.replace(/[ \t\r\n]+/g, ' '),
+  };
+}
+
+/** Every href in the page, entities decoded as a browser decodes them. */
+function hrefs(body: string): string[] {
+  return [...body.matchAll(/href="([^"]*)"/g)].map((m) =>
+    (m[1] ?? '').replace(/&amp;/g, '&').replace(/&quot;/g, '"'),
+  );
+}
+
+/** Every control's id has a <label for> (the form works with a screen reader). */
+function assertLabelled(body: string, form: string): void {
+  const ids = [...form.matchAll(/<(?:input|select)\b[^>]*\bid="([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(ids.length > 0);
+  for (const id of ids) assert.match(body, new RegExp(`<label for="${id}"`), `${id} is labelled`);
+}
+
+test('the banner has a quick search: GET, labelled, "/" shortcut, this folder or all', async () => {
+  const res = await get('/f/INBOX');
+  assert.equal(res.statusCode, 200);
+  const form = /<form method="get" action="\/search" class="quick-search"[^]*?<\/form>/.exec(
+    res.body,
+  )?.[0];
+  assert.ok(form, 'a quick search form');
+  assert.match(form, /role="search"/);
+  assert.match(form, /<input id="quick-search" type="search" name="text"[^>]*data-shortcut="\/"/);
+  assert.match(form, /<input type="hidden" name="folder" value="INBOX"/);
+  assert.match(form, /<option value="all">All folders<\/option>/);
+  assert.doesNotMatch(form, /_csrf/, 'searching changes nothing: no token in the URL');
+  assertLabelled(res.body, form);
+  assert.deepEqual(searchCalls, [], 'the index page does not search');
+});
+
+test('GET /search without criteria shows the advanced form and searches nothing', async () => {
+  const res = await get('/search');
+  assert.equal(res.statusCode, 200);
+  assert.match(res.body, /<title>Search — AlphaMail<\/title>/);
+  assert.match(res.body, /<h1>Search<\/h1>/);
+  const form = /<form method="get" action="\/search" class="search-form"[^]*?<\/form>/.exec(
+    res.body,
+  )?.[0];
+  assert.ok(form);
+  for (const legend of ['Where', 'Words', 'Date sent', 'Status']) {
+    assert.match(form, new RegExp(`<legend>${legend}</legend>`));
+  }
+  for (const name of ['text', 'from', 'to', 'subject', 'body']) {
+    assert.match(form, new RegExp(`name="${name}" type="text"`));
+  }
+  assert.match(form, /name="since" type="date"/);
+  assert.match(form, /name="before" type="date"/);
+  for (const name of ['unread', 'flagged', 'attachment']) {
+    assert.match(form, new RegExp(`name="${name}" type="checkbox"`));
+  }
+  assert.match(form, /<option value="Work\/Projects" ?> ?\u00a0\u00a0Projects ?<\/option>/);
+  assertLabelled(res.body, form);
+  assert.doesNotMatch(res.body, /error-summary/);
+  assert.deepEqual(searchCalls, []);
+});
+
+test('a bad date gets a clear message, keeps what was typed and searches nothing', async () => {
+  const res = await get('/search?scope=folder&folder=INBOX&subject=report&since=31.03.2025');
+  assert.equal(res.statusCode, 400);
+  assert.match(res.body, /<title>Error: Search — AlphaMail<\/title>/);
+  assert.match(res.body, /class="error-summary"/);
+  assert.match(res.body, /“Sent on or after” must be a date written like 2025-03-31\./);
+  assert.match(res.body, /name="since" type="date" value="31\.03\.2025"/);
+  assert.match(res.body, /id="search-since-error"/);
+  assert.match(res.body, /aria-describedby="search-since-hint search-since-error"/);
+  assert.match(res.body, /name="subject" type="text" value="report"/);
+  assert.deepEqual(searchCalls, []);
+
+  const noSuchDay = await get('/search?before=2025-02-30');
+  assert.equal(noSuchDay.statusCode, 400);
+  assert.match(noSuchDay.body, /“Sent before” must be a date written like/);
+
+  const backwards = await get('/search?since=2025-05-01&before=2025-05-01');
+  assert.equal(backwards.statusCode, 400);
+  assert.match(backwards.body, /“Sent before” must be a later day than “Sent on or after”\./);
+
+  const empty = await get('/search?text=&scope=all');
+  assert.equal(empty.statusCode, 400);
+  assert.match(empty.body, /Type something to search for/);
+  assert.deepEqual(searchCalls, []);
+});
+
+test('results: the criteria reach the webcache; caption, title, folder column, paging', async () => {
+  const res = await get('/search?scope=all&text=report&unread=1&since=2024-01-01');
+  assert.equal(res.statusCode, 200);
+  assert.deepEqual(searchCalls, [
+    {
+      scope: 'all',
+      folder: 'INBOX',
+      criteria: {
+        text: 'report',
+        from: '',
+        to: '',
+        subject: '',
+        body: '',
+        since: '2024-01-01',
+        before: null,
+        unread: true,
+        flagged: false,
+        hasAttachment: false,
+      },
+      sort: 'date',
+      order: 'desc',
+      page: 1,
+      pageSize,
+    },
+  ]);
+  const described = '“report”, sent on or after 2024-01-01, unread, in all folders';
+  const pages = Math.ceil(scriptedHitCount / pageSize);
+  assert.match(
+    res.body,
+    new RegExp(`<title>${scriptedHitCount} results for ${described}, page 1 of ${pages} —`),
+  );
+  assert.match(res.body, new RegExp(`<caption>\\s*${scriptedHitCount} results for ${described}`));
+  assert.match(res.body, /<th scope="col" class="col-folder">Folder<\/th>/);
+  assert.match(res.body, /<td class="col-folder">Projects<\/td>/, 'folder names, not paths');
+  assert.equal(
+    [...res.body.matchAll(/<tr(?: class="unread")?>\s*<td class="col-status"/g)].length,
+    pageSize,
+  );
+  const links = hrefs(res.body);
+  assert.ok(
+    links.includes(
+      '/search?scope=all&text=report&since=2024-01-01&unread=1&sort=date&order=desc&page=2',
+    ),
+    'a next-page link keeps the criteria',
+  );
+  assert.ok(
+    links.includes('/search?scope=all&text=report&since=2024-01-01&unread=1&sort=from&order=asc'),
+    'column headers re-sort the same search',
+  );
+  assert.ok(
+    links.includes('/f/Work%2FProjects/101?sort=date&order=desc'),
+    'hits open in their folder',
+  );
+
+  searchCalls.length = 0;
+  const second = await get(
+    '/search?scope=all&text=report&since=2024-01-01&unread=1&sort=date&order=desc&page=2',
+  );
+  assert.equal(second.statusCode, 200);
+  assert.equal(searchCalls[0]?.page, 2);
+  assert.match(second.body, /Page 2 of 2/);
+  assert.ok(
+    hrefs(second.body).includes(
+      '/search?scope=all&text=report&since=2024-01-01&unread=1&sort=date&order=desc',
+    ),
+  );
+});
+
+test('one-folder results have no folder column; an empty result says so', async () => {
+  const res = await get('/search?scope=folder&folder=Work%2FProjects&subject=plan&attachment=1');
+  assert.equal(res.statusCode, 200);
+  assert.equal(searchCalls[0]?.scope, 'folder');
+  assert.equal(searchCalls[0]?.folder, 'Work/Projects');
+  assert.equal(searchCalls[0]?.criteria.hasAttachment, true);
+  assert.doesNotMatch(res.body, /col-folder/);
+  assert.match(res.body, /results for “plan” in the subject, with attachments, in Projects/);
+
+  const none = await get('/search?scope=folder&folder=INBOX&text=nothing');
+  assert.equal(none.statusCode, 200);
+  assert.match(none.body, /<title>0 results for “nothing”, in Inbox — AlphaMail<\/title>/);
+  assert.match(none.body, /No messages match “nothing”, in Inbox\./);
+  assert.doesNotMatch(none.body, /<table/);
+});
+
+test('typed terms and found subjects are escaped; a forged scope is refused', async () => {
+  const term = '<script>alert(1)</script>"';
+  const res = await get(`/search?scope=all&text=${encodeURIComponent(term)}`);
+  assert.equal(res.statusCode, 200);
+  assert.doesNotMatch(res.body, /<script>alert/);
+  assert.doesNotMatch(res.body, /<b>bold<\/b>/);
+  assert.match(res.body, /&lt;b&gt;bold&lt;\/b&gt; &amp; &quot;quoted&quot;/);
+  assert.match(res.body, /“&lt;script&gt;alert\(1\)&lt;\/script&gt;&quot;”/);
+  assert.match(
+    res.body,
+    /name="text" type="text" value="&lt;script&gt;alert\(1\)&lt;\/script&gt;&quot;"/,
+  );
+
+  const forged = await get('/search?scope=everything&text=x');
+  assert.equal(forged.statusCode, 400);
+  const repeated = await get('/search?text=a&text=b');
+  assert.equal(repeated.statusCode, 400);
+  assert.deepEqual(searchCalls.length, 1);
+});
+
+test('without signing in, /search sends to the login page', async () => {
+  const res = await app.inject({ method: 'GET', url: '/search?text=x' });
+  assert.ok([302, 303].includes(res.statusCode), `redirected (${res.statusCode})`);
+  assert.match(String(res.headers.location), /^\/login/);
+});
