@@ -4,3 +4,4 @@ export * from './logger.js';
 export * from './html.js';
 export * from './deadline.js';
 export * from './errors-doc.js';
+export * from './metrics.js';

@@ -11,6 +11,7 @@ import { registerCsrf } from './plugins/csrf.js';
 import { registerErrorPages } from './plugins/errors.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerSession } from './plugins/session.js';
+import { createWebMetrics, registerPageTiming, type WebMetrics } from './metrics.js';
 import { LoginRateLimiter } from './rate-limit.js';
 import { loadAssets, registerAssetRoutes } from './routes/assets.js';
 import { registerAuthRoutes } from './routes/auth.js';
@@ -19,6 +20,7 @@ import { registerDownloadRoutes } from './routes/downloads.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerFolderManageRoutes } from './routes/folder-manage.js';
 import { registerFolderRoutes } from './routes/folders.js';
+import { registerHealthRoutes } from './routes/health.js';
 import { registerMessageRoutes } from './routes/message.js';
 import { registerOrganiseRoutes } from './routes/organise.js';
 import { registerRemoteImageRoutes } from './routes/remote-image.js';
@@ -41,6 +43,8 @@ export interface WebOptions {
   readonly client?: WebcacheClient;
   /** For tests: a clock for sessions and the rate limiter. */
   readonly now?: () => number;
+  /** Where page timings go; startWeb serves them on metrics_listen. */
+  readonly metrics?: WebMetrics;
 }
 
 export function endpointOf(config: AlphaMailConfig): RpcEndpoint {
@@ -73,15 +77,18 @@ export function buildWebApp(options: WebOptions): FastifyInstance {
     logger: false,
     bodyLimit: maxFormBodyBytes,
     requestTimeout: requestTimeoutMs,
-    trustProxy: false,
+    // X-Forwarded-For is believed only from these peers; request.ip (rate limit, logs) follows.
+    trustProxy: config.ops.trustedProxies.length > 0 ? [...config.ops.trustedProxies] : false,
     return503OnClosing: true,
   });
   void app.register(formBody, { bodyLimit: maxFormBodyBytes });
+  registerPageTiming(app, options.metrics ?? createWebMetrics());
   registerSecurityHeaders(app, deps);
   registerSession(app, deps);
   registerCsrf(app);
   registerErrorPages(app, deps);
   registerAssetRoutes(app, bundle);
+  registerHealthRoutes(app, client);
   registerAuthRoutes(app, deps);
   registerFolderRoutes(app, deps);
   registerMessageRoutes(app, deps);

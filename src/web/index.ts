@@ -3,7 +3,9 @@
 import type { Logger } from '../base/index.js';
 import type { AlphaMailConfig } from '../config/index.js';
 import type { WebcacheClient } from '../protocol/index.js';
-import { buildWebApp } from './app.js';
+import { buildWebApp, endpointOf } from './app.js';
+import { createWebMetrics, startMetricsListener } from './metrics.js';
+import { createWebcacheClient } from '../protocol/index.js';
 
 export { buildWebApp, sessionFileName, type WebOptions } from './app.js';
 
@@ -18,10 +20,15 @@ export async function startWeb(opts: {
   logger: Logger;
   client?: WebcacheClient;
 }): Promise<RunningWeb> {
-  const app = buildWebApp(opts);
+  const metrics = createWebMetrics();
+  const client = opts.client ?? createWebcacheClient(endpointOf(opts.config));
+  const app = buildWebApp({ ...opts, client, metrics });
   const { host, port } = opts.config.webListen;
+  const metricsListen = opts.config.ops.metricsListen;
+  let metricsApp: Awaited<ReturnType<typeof startMetricsListener>> | null = null;
   try {
     await app.listen({ host, port });
+    if (metricsListen) metricsApp = await startMetricsListener(metricsListen, metrics, client);
   } catch (err) {
     await app.close();
     throw err;
@@ -31,6 +38,8 @@ export async function startWeb(opts: {
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${boundPort}`,
-    close: () => app.close(),
+    close: async () => {
+      await Promise.all([app.close(), metricsApp?.close()]);
+    },
   };
 }

@@ -8,6 +8,7 @@ import { createRpcServer, type RpcEndpoint } from '../protocol/index.js';
 import { IndexStore } from './persist/index-store.js';
 import { buildHandlers } from './rpc/handlers.js';
 import { SessionRegistry } from './session/registry.js';
+import { createWebcacheMetrics, instrumentHandlers, startMetricsServer } from './metrics.js';
 
 export { IndexStore } from './persist/index-store.js';
 
@@ -53,17 +54,28 @@ export async function startWebcache(opts: {
   const { config, logger } = opts;
   const endpoint = endpointOf(config);
   const store = IndexStore.open(config.dataDir, logger);
-  const registry = new SessionRegistry(config, store, logger);
+  let sessionCount = (): number => 0;
+  const metrics = createWebcacheMetrics(() => sessionCount());
+  const registry = new SessionRegistry(config, store, logger, (kind) =>
+    metrics.imapCommands.inc({ command: kind }),
+  );
+  sessionCount = () => registry.size;
+  const built = buildHandlers({ config, registry, startedAtMs: Date.now(), logger, metrics });
   const server = createRpcServer({
     endpoint,
-    ...buildHandlers({ config, registry, startedAtMs: Date.now(), logger }),
+    ...built,
+    handlers: instrumentHandlers(built.handlers, metrics, registry),
     logger,
   });
+  let metricsServer: Server | null = null;
   try {
     if (endpoint.kind === 'unix') removeStaleSocket(endpoint.socketPath);
     await listen(server, endpoint);
     if (endpoint.kind === 'unix') chmodSync(endpoint.socketPath, socketMode);
+    const metricsListen = config.ops.webcacheMetricsListen;
+    if (metricsListen) metricsServer = await startMetricsServer(metricsListen, metrics, logger);
   } catch (err) {
+    server.close();
     store.close();
     throw err;
   }
@@ -73,6 +85,7 @@ export async function startWebcache(opts: {
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        metricsServer?.close();
         // Streams and event subscriptions would keep close() waiting forever.
         server.closeAllConnections();
         await registry.closeAll();

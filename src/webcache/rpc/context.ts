@@ -2,6 +2,7 @@
 // Must not hold per-request state.
 import type { Logger } from '../../base/index.js';
 import type { AlphaMailConfig } from '../../config/index.js';
+import type { WebcacheMetrics } from '../metrics.js';
 import type { SessionRegistry } from '../session/registry.js';
 
 export interface RpcContext {
@@ -9,4 +10,5 @@ export interface RpcContext {
   registry: SessionRegistry;
   startedAtMs: number;
   logger: Logger;
+  metrics: WebcacheMetrics;
 }

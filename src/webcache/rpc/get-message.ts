@@ -14,6 +14,7 @@ export function getMessage(ctx: RpcContext) {
       // The page and its frame document ask for the same message: the second costs no IMAP.
       const slot = cache.index.slotOf(params.uid);
       let loaded = slot >= 0 ? cache.reader.get(params.uid) : undefined;
+      ctx.metrics.cacheLookups.inc({ cache: 'reader', result: loaded ? 'hit' : 'miss' });
       if (loaded === undefined) {
         loaded = await loadMessage(client, params.uid);
         cache.reader.set(params.uid, loaded);

@@ -9,6 +9,7 @@ import {
   type Logger,
 } from '../../base/index.js';
 import type { DomainConfig } from '../../config/index.js';
+import { imapCommandKind } from '../metrics.js';
 
 /** TCP + TLS handshake budget; a server that cannot be reached fails well inside a request. */
 export const connectTimeoutMs = 10_000;
@@ -57,7 +58,10 @@ export function imapError(err: unknown, logger: Logger, what: string): AlphaMail
 }
 
 /** imapflow's log calls carry objects with `msg`; credentials are scrubbed, raw data dropped. */
-function imapLogger(logger: Logger): NonNullable<Exclude<ImapFlowOptions['logger'], false>> {
+function imapLogger(
+  logger: Logger,
+  onCommand?: (kind: string) => void,
+): NonNullable<Exclude<ImapFlowOptions['logger'], false>> {
   const clean = (entry: unknown): Record<string, unknown> => {
     const source = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<
       string,
@@ -78,9 +82,19 @@ function imapLogger(logger: Logger): NonNullable<Exclude<ImapFlowOptions['logger
       logger[level]({ imap: rest }, typeof msg === 'string' ? msg : 'imap');
     };
   // imapflow's "info" is per-connection chatter; it is debug for a daemon with many users.
+  // imapflow logs each command it sends at debug with src "c" (its logger has no level check).
+  const debug = at('trace');
+  const debugCounting = (entry: unknown): void => {
+    const e = entry as { src?: unknown; msg?: unknown } | null;
+    if (onCommand && e?.src === 'c' && typeof e.msg === 'string' && !e.msg.startsWith('(*')) {
+      const kind = imapCommandKind(e.msg);
+      if (kind !== null) onCommand(kind);
+    }
+    debug(entry);
+  };
   return {
     trace: at('trace'),
-    debug: at('trace'),
+    debug: debugCounting,
     info: at('debug'),
     warn: at('warn'),
     error: at('error'),
@@ -92,6 +106,8 @@ export interface ConnectInput {
   user: string;
   password: string;
   logger: Logger;
+  /** Told each command's kind ("SELECT", "UID FETCH") as it is sent (for metrics). */
+  onCommand?: (kind: string) => void;
 }
 
 export function imapOptions(input: ConnectInput): ImapFlowOptions {
@@ -106,7 +122,7 @@ export function imapOptions(input: ConnectInput): ImapFlowOptions {
     ...(implicit ? {} : domain.imap.allowInsecure ? {} : { doSTARTTLS: true }),
     tls: { rejectUnauthorized: domain.imap.verifyCertificate },
     auth: { user: input.user, pass: input.password },
-    logger: imapLogger(input.logger),
+    logger: imapLogger(input.logger, input.onCommand),
     logRaw: false,
     emitLogs: false,
     qresync: true,

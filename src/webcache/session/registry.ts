@@ -17,6 +17,8 @@ export class SessionRegistry {
     private readonly config: AlphaMailConfig,
     private readonly store: IndexStore | null,
     private readonly logger: Logger,
+    /** Told the kind of every IMAP command a session sends (for metrics). */
+    private readonly onImapCommand: (kind: string) => void = () => undefined,
   ) {
     this.sweepTimer = setInterval(() => this.logoutIdle(), idleSweepMs);
     this.sweepTimer.unref();
@@ -48,6 +50,7 @@ export class SessionRegistry {
       password,
       logger: this.logger,
       store: this.store,
+      onImapCommand: this.onImapCommand,
     });
     const previous = this.sessions.get(key);
     this.sessions.set(key, session);
