@@ -198,6 +198,10 @@ function walkRelated(node: MessageStructureObject, plan: DisplayPlan): void {
       walk(child, plan, 'mixed');
       return;
     }
-    plan.attachments.push(attachmentOf(child, 'inline'));
+    // A related part the sender marked as an attachment is listed even when it has a
+    // Content-ID: the HTML may show it, but the sender asked for it to be offered as a file.
+    plan.attachments.push(
+      attachmentOf(child, isAttachmentDisposition(child) ? 'attachment' : 'inline'),
+    );
   });
 }
