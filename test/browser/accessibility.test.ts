@@ -230,6 +230,14 @@ void test('every page passes axe and the semantics rules', { timeout: 240_000 },
         await check('folder-delete-confirm', true);
         await visit('/settings', 200);
         await check('settings', false);
+        await visit('/search', 200);
+        await check('search', true);
+        await visit('/search?scope=folder&folder=INBOX&since=31.03.2025', 400);
+        await check('search-error', true);
+        await visit('/search?scope=all&text=the', 200);
+        await check('search-results', true);
+        await visit('/search?scope=folder&folder=INBOX&subject=no-such-subject-anywhere', 200);
+        await check('search-empty', true);
         await visit('/no/such/page', 404);
         await check('not-found', false);
 
