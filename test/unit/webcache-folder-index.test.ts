@@ -59,6 +59,9 @@ test('removals, snippet rewrites and compaction keep every other message intact'
   );
   const kept = entries.filter((e) => e.uid % 3 === 0);
   assert.deepEqual(all(index), kept);
+  index.trimCapacity();
+  index.append([entry(3001)]);
+  assert.deepEqual(all(index), [...kept, entry(3001)]);
   assert.equal(index.pendingSnippets(), kept.filter((e) => e.snippet === null).length);
 });
 

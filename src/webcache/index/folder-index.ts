@@ -6,6 +6,7 @@ import {
   emptyIndexColumns,
   growIndexColumns,
   moveIndexSlot,
+  shrinkIndexColumns,
   trimIndexColumns,
   type IndexColumns,
 } from './index-columns.js';
@@ -321,7 +322,9 @@ export class FolderIndex {
     if (slot < 0) return;
     this.writeSnippet(slot, snippet);
     this.changeCount++;
-    this.compactIfWasteful();
+    // The filler has just completed the folder: give back what growing left unused.
+    if (this.pending === 0) this.trimCapacity();
+    else this.compactIfWasteful();
   }
 
   /** Removes every UID for which `isGone` says so; returns how many went. */
@@ -361,6 +364,14 @@ export class FolderIndex {
     const gone = new Set(uids);
     if (gone.size === 0) return 0;
     return this.removeWhere((uid) => gone.has(uid));
+  }
+
+  /** Gives back spare array and arena capacity; called when a full build or resync is done. */
+  trimCapacity(): void {
+    this.compactIfWasteful();
+    shrinkIndexColumns(this.columns);
+    this.records.trim();
+    this.snippets.trim();
   }
 
   /** Records the mailbox state a completed sync reached. */

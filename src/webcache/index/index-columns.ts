@@ -96,6 +96,15 @@ export function growIndexColumns(c: IndexColumns): void {
   for (const key of numericColumns) columns[key] = resized(columns[key], size);
 }
 
+/** Cuts every typed array to about `count` slots (spare capacity given back). */
+export function shrinkIndexColumns(c: IndexColumns): void {
+  // Some headroom stays, so the next new message does not copy every column again.
+  const size = c.count + Math.max(initialCapacity, c.count >> 6);
+  if (c.uids.length <= size) return;
+  const columns = c as unknown as Record<NumericColumn, AnyColumn>;
+  for (const key of numericColumns) columns[key] = resized(columns[key], size);
+}
+
 export function moveIndexSlot(c: IndexColumns, from: number, to: number): void {
   const columns = c as unknown as Record<NumericColumn, AnyColumn>;
   for (const key of numericColumns) {

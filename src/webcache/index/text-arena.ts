@@ -60,6 +60,16 @@ export class TextArena {
     return to;
   }
 
+  /** Gives back spare capacity (after a bulk build, before a long quiet life). */
+  trim(): void {
+    // Some headroom stays, so the next new message does not copy the whole arena again.
+    const size = this.length + Math.max(initialArenaBytes, this.length >> 6);
+    if (this.bytes.length <= size) return;
+    const next = Buffer.allocUnsafe(size);
+    this.bytes.copy(next, 0, 0, this.length);
+    this.bytes = next;
+  }
+
   /** The bytes in use, copied out exactly, for persistence. */
   toBytes(): Uint8Array {
     return new Uint8Array(this.bytes.subarray(0, this.length));

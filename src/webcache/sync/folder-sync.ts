@@ -87,6 +87,7 @@ export async function syncSelectedFolder(
     await buildIndex(client, cache);
     await catchUp(client, cache);
     cache.index.setState(state);
+    cache.index.trimCapacity();
     return { cache, wasRebuilt: true };
   }
   register(known);
