@@ -114,9 +114,35 @@ const knownDivergences: Record<string, { listed: number; postalMime: number; why
   'roundcube/mail0.eml': {
     listed: 0,
     postalMime: 2,
-    why: 'RFC 2231-continued boundary: Dovecot 2.3 does not join it, the message is one text part',
+    why: 'RFC 2231-continued boundary: Dovecot 2.3 does not split it; shown whole with a notice',
   },
 };
+
+/**
+ * True when the top-level header says multipart/* but its boundary cannot split the body: no
+ * plain boundary parameter, or no delimiter line with it (RFC 2046 §5.1.1). Such a message can
+ * only be shown whole, and the page must say so.
+ */
+function isUnsplittable(raw: Buffer): boolean {
+  const text = raw.toString('latin1');
+  const end = /\r?\n\r?\n/.exec(text);
+  const header = (end ? text.slice(0, end.index) : text).replace(/\r?\n[ \t]+/g, ' ');
+  const type = /^content-type:[ \t]*([^\r\n]*)/im.exec(header)?.[1] ?? '';
+  if (!/^multipart\//i.test(type.trim())) return false;
+  // A missing ';' before the parameter is forgiven, as Dovecot forgives it.
+  const boundary = /[;\s]\s*boundary\s*=\s*(?:"([^"]+)"|([^\s;"]+))/i.exec(type);
+  const value = boundary?.[1] ?? boundary?.[2];
+  if (value === undefined) return true;
+  const body = end ? text.slice(end.index + end[0].length) : '';
+  return !body.split(/\r?\n/).some((line) => line.startsWith(`--${value}`));
+}
+
+/** Whether anything but blank lines follows the header block. */
+function hasBodyText(raw: Buffer): boolean {
+  const text = raw.toString('latin1');
+  const end = /\r?\n\r?\n/.exec(text);
+  return end !== null && text.slice(end.index).trim() !== '';
+}
 
 function listedAttachments(body: string): number {
   const count = /<h2 id="attachments-heading">Attachments \((\d+)\)<\/h2>/.exec(body)?.[1];
@@ -217,9 +243,15 @@ void test(
           if (name.trim() === '' || /[/\\]|\.\./.test(name)) report(entry, `unsafe name ${name}`);
         }
       }
-      if (entry.tags.includes('malformed') && /class="notice message-notices"/.test(page.body)) {
-        noticed += 1;
+      const hasNotice = /class="notice message-notices"/.test(page.body);
+      if (isUnsplittable(raw)) {
+        if (!hasNotice) report(entry, 'unsplittable multipart, no notice');
+        const shownText = /<pre class="message-text">([\s\S]*?)<\/pre>/.exec(page.body)?.[1] ?? '';
+        if (hasBodyText(raw) && shownText.trim() === '') {
+          report(entry, 'unsplittable multipart shows no text');
+        }
       }
+      if (entry.tags.includes('malformed') && hasNotice) noticed += 1;
     }
     t.diagnostic(`malformed messages with a notice: ${noticed}`);
     t.diagnostic(`slowest message page with its frame: ${Math.round(slowestMs)} ms`);

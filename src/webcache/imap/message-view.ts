@@ -1,6 +1,6 @@
 // Owns reading one message for the reader: UID FETCH of FLAGS, RFC822.SIZE, BODYSTRUCTURE and
 // BODY.PEEK[HEADER], then only the shown text parts (capped). Must not fetch attachments.
-import type { FetchMessageObject, ImapFlow } from 'imapflow';
+import type { FetchMessageObject, ImapFlow, MessageStructureObject } from 'imapflow';
 import { AlphaMailError } from '../../base/index.js';
 import { decodeBodyPart, parseMessageHeaders, type MessageHeaders } from '../../mime/index.js';
 import type { AttachmentInfo } from '../../protocol/index.js';
@@ -77,6 +77,35 @@ function decodeShown(
   }
 }
 
+/** Shown when a multipart message could not be split into its parts. */
+const unsplitNotice = 'The parts of this message could not be told apart; it is shown as sent.';
+
+/**
+ * Whether the header block says multipart/*. Dovecot reads a multipart without a usable
+ * boundary (none, or RFC 2231-continued) as one text part, so only the header tells.
+ */
+function declaresMultipart(header: Buffer | undefined): boolean {
+  if (header === undefined) return false;
+  const unfolded = header.toString('latin1').replace(/\r?\n[ \t]+/g, ' ');
+  return /^content-type:[ \t]*multipart\//im.test(unfolded);
+}
+
+/**
+ * A multipart whose boundary never occurs: Dovecot describes it as one empty text/plain part
+ * (seen with Dovecot 2.3 for a missing delimiter line or an RFC 2231-continued boundary).
+ */
+function isUnsplit(node: MessageStructureObject): boolean {
+  const only = node.childNodes?.length === 1 ? node.childNodes[0] : undefined;
+  return (
+    node.type.startsWith('multipart/') &&
+    only !== undefined &&
+    only.type === 'text/plain' &&
+    (only.size ?? 0) === 0 &&
+    only.disposition === undefined &&
+    only.id === undefined
+  );
+}
+
 /** Everything the reader shows of `uid` in the selected folder; AM_MESSAGE_NOT_FOUND if gone. */
 export async function loadMessage(client: ImapFlow, uid: number): Promise<LoadedMessage> {
   const fetched: FetchMessageObject | false = await client.fetchOne(
@@ -96,7 +125,15 @@ export async function loadMessage(client: ImapFlow, uid: number): Promise<Loaded
     notices.push('The message headers could not be read.');
   }
   let plan: DisplayPlan = { plain: [], html: null, attachments: [] };
-  if (fetched.bodyStructure) {
+  if (fetched.bodyStructure && declaresMultipart(fetched.headers)) {
+    if (!fetched.bodyStructure.type.startsWith('multipart/')) notices.push(unsplitNotice);
+  }
+  if (fetched.bodyStructure && isUnsplit(fetched.bodyStructure)) {
+    // Nothing of the message would be shown: show its whole body as text instead.
+    notices.push(unsplitNotice);
+    const whole = { part: 'TEXT', encoding: '7bit', charset: '', size: fetched.size ?? 0 };
+    plan = { plain: [{ ...whole, subtype: 'plain' }], html: null, attachments: [] };
+  } else if (fetched.bodyStructure) {
     try {
       plan = planDisplay(fetched.bodyStructure);
     } catch {
