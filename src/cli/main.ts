@@ -5,6 +5,7 @@ import { loadConfig, resolveConfigPath } from '../config/index.js';
 import { parseArgs } from './args.js';
 import { runConfigure } from './cmd-configure.js';
 import { runDemo } from './cmd-demo.js';
+import { runHangDetector } from './cmd-hang-detector.js';
 import { runProbeImap } from './cmd-probe-imap.js';
 import { runStart } from './cmd-start.js';
 import { runSweep } from './cmd-sweep.js';
@@ -21,6 +22,7 @@ commands:
   configure   write a commented alphamail_config (questions, or flags with --non-interactive)
   probe-imap  sign in to an IMAP server and print its imap_servers line (HOST[:PORT] --user NAME)
   sweep       remove old spool files and those of ended sessions (--dry-run)
+  hang-detector  probe the webcache every interval; restart it and mail the admins when it hangs
 
 --config PATH   the alphamail_config to use (default: $ALPHAMAIL_CONFIG, else ./alphamail_config)
 `;
@@ -29,7 +31,9 @@ commands:
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, new Set(['help']));
   // Subcommands with their own options print their own help.
-  const hasOwnHelp = ['configure', 'probe-imap', 'sweep'].includes(args.command ?? '');
+  const hasOwnHelp = ['configure', 'probe-imap', 'sweep', 'hang-detector'].includes(
+    args.command ?? '',
+  );
   if (args.command === null || args.command === 'help' || (args.flags.has('help') && !hasOwnHelp)) {
     process.stdout.write(usage);
     return args.command === null && !args.flags.has('help') ? 2 : 0;
@@ -60,6 +64,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return runProbeImap(argv);
     case 'sweep':
       return runSweep(argv);
+    case 'hang-detector':
+      return runHangDetector(argv);
     default:
       process.stderr.write(`alphamail: unknown command "${args.command}"\n\n${usage}`);
       return 2;

@@ -87,7 +87,7 @@ export const opsKeys = {
   alert_smtp: defineKey({
     type: 'host:port',
     default: null,
-    defaultNote: 'the SMTP server of the first domain of `smtp_servers`',
+    defaultNote: 'the first server of `smtp_servers`, signed in as `hang_detector_user`',
     required: false,
     description: [
       'The mail server alert mail goes through, unauthenticated, as a relay for local ' +
