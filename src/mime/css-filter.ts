@@ -62,6 +62,23 @@ function percentEncodeUnsafe(url: string): string {
   return url.replace(/["'()\\\s<>]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
+/**
+ * True for a URL this sanitiser itself produced from a remote one (a second pass over its own
+ * output): re-proxying the original it names gives exactly it back. Only while remote loads
+ * are allowed; with a signing proxy a forged URL cannot pass.
+ */
+function isOwnProxyUrl(url: string, context: CssContext): boolean {
+  if (!context.allowRemote || !context.proxyRemoteUrl || !url.startsWith('/')) return false;
+  let original: string | null;
+  try {
+    original = new URL(url, 'http://same.invalid').searchParams.get('u');
+  } catch {
+    return false;
+  }
+  if (original === null || !/^https?:\/\//i.test(original)) return false;
+  return percentEncodeUnsafe(context.proxyRemoteUrl(original)) === url;
+}
+
 /** Rewrites url() values that may stay; null when the declaration must go. */
 function filterUrls(value: string, context: CssContext): string | null {
   let refused = false;
@@ -70,6 +87,7 @@ function filterUrls(value: string, context: CssContext): string | null {
     (_whole, dq: string | undefined, sq: string | undefined, bare: string | undefined) => {
       const url = (dq ?? sq ?? bare ?? '').trim();
       if (dataImagePattern.test(url) && !/["'()\s]/.test(url)) return `url("${url}")`;
+      if (isOwnProxyUrl(url, context)) return `url("${url}")`;
       if (remotePattern.test(url)) {
         if (!context.allowRemote) {
           context.onRemoteBlocked();
