@@ -18,7 +18,8 @@ import { renderPage } from '../../src/web/views/layout.js';
 import { renderMessageFrame } from '../../src/web/views/message-frame.js';
 import { errorView } from '../../src/web/views/error-page.js';
 import { safeReturnPath } from '../../src/web/views/urls.js';
-import { folders, hostileSubject, summaries } from './web-fixtures.js';
+import { folders, hostileSubject, messageDetail, summaries } from './web-fixtures.js';
+import { messageMain } from '../../src/web/views/message-page.js';
 
 interface Element {
   name: string;
@@ -246,4 +247,19 @@ test('downloads: renderable types become octet-stream; names are RFC 6266/5987 e
     contentDisposition('attachment', 'x\r\nSet-Cookie: a=b'),
     `attachment; filename="x__Set-Cookie: a=b"; filename*=UTF-8''x__Set-Cookie%3A%20a%3Db`,
   );
+});
+
+test('a message in Drafts offers "Edit draft", one elsewhere does not', () => {
+  const view = (inDrafts: boolean): string =>
+    messageMain({
+      message: { ...messageDetail(5), folder: 'Drafts' },
+      folderName: 'Drafts',
+      query: { sort: 'date', order: 'desc' },
+      textBody: html`hello`,
+      remoteBlocked: 0,
+      allowRemote: false,
+      inDrafts,
+    }).toString();
+  assert.match(view(true), /<a href="\/compose\?draft=Drafts%2F5&amp;back=Drafts">Edit draft<\/a>/);
+  assert.doesNotMatch(view(false), /Edit draft/);
 });

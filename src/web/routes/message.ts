@@ -90,6 +90,7 @@ export function registerMessageRoutes(app: FastifyInstance, deps: WebDeps): void
     const main = messageMain({
       message,
       folderName: name,
+      inDrafts: folders.some((f) => f.path === folder && f.specialUse === 'drafts'),
       query: { sort, order },
       textBody: message.html === null && message.text !== null ? linkifyText(message.text) : null,
       remoteBlocked,

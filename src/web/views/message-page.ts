@@ -7,6 +7,7 @@ import { hiddenCsrf } from './layout.js';
 import {
   bodyUrl,
   composeFromUrl,
+  draftComposeUrl,
   folderUrl,
   messageUrl,
   partUrl,
@@ -25,6 +26,8 @@ export interface MessageView {
   readonly allowRemote: boolean;
   /** The organising form for this message (flags, move, copy, delete, junk). */
   readonly actions?: Html | null;
+  /** The message is in the Drafts folder: offer "Edit draft" first. */
+  readonly inDrafts?: boolean;
   /** Offers "Always load from <sender>" next to "Load remote images" (needs the CSRF token). */
   readonly remoteSender?: {
     readonly address: string;
@@ -82,7 +85,7 @@ function messageNav(view: MessageView): Html {
 }
 
 /** Reply and forward: plain links to the compose page, prefilled by the webcache. */
-function composeActions(m: MessageDetail): Html {
+function composeActions(m: MessageDetail, inDrafts: boolean): Html {
   const link = (mode: Parameters<typeof composeFromUrl>[0], key: string | null, label: string) =>
     html`<li>
       <a
@@ -91,9 +94,14 @@ function composeActions(m: MessageDetail): Html {
         >${label}</a
       >
     </li>`;
+  const edit = inDrafts
+    ? html`<li>
+        <a href="${draftComposeUrl({ folder: m.folder, uid: m.uid }, m.folder)}">Edit draft</a>
+      </li>`
+    : null;
   return html`<nav class="reply-actions" aria-label="Reply and forward">
     <ul>
-      ${link('reply', 'r', 'Reply')} ${link('replyAll', 'a', 'Reply all')}
+      ${edit} ${link('reply', 'r', 'Reply')} ${link('replyAll', 'a', 'Reply all')}
       ${link('forward', 'f', 'Forward')}
       ${link('forwardAsAttachment', null, 'Forward as attachment')}
     </ul>
@@ -187,7 +195,7 @@ export function messageMain(view: MessageView): Html {
   return html`${messageNav(view)} ${view.actions ?? null}
     <article class="message" aria-labelledby="message-subject">
       <h1 id="message-subject">${subjectOf(m)}</h1>
-      ${headerList(m)} ${composeActions(m)} ${notices(view)} ${bodySection(view)}
-      ${attachmentList(m)}
+      ${headerList(m)} ${composeActions(m, view.inDrafts === true)} ${notices(view)}
+      ${bodySection(view)} ${attachmentList(m)}
     </article>`;
 }
