@@ -1,6 +1,6 @@
 // Owns one folder's compact message index: parallel typed arrays, interned ids and UTF-8 arenas,
 // kept in ascending UID order (= IMAP sequence order). Must not talk IMAP or disk: sync/ and
-// persist/ do.
+// persist/ do. Over 400 lines: the packed layout, its accessors and its compaction are one idea.
 import { StringPool } from './string-pool.js';
 import {
   emptyIndexColumns,

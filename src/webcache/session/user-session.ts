@@ -1,6 +1,7 @@
 // Owns one signed-in user's persistent IMAP session: the connection (and reconnecting with the
 // in-memory password), the serialised operation queue under one deadline, the selected folder
 // and the per-folder caches. Must not answer RPCs itself (rpc/) nor write protocol replies.
+// Over 400 lines: selecting, the cold first page and the build after it share the queue state.
 import { EventEmitter } from 'node:events';
 import type { ImapFlow } from 'imapflow';
 import { AlphaMailError, withDeadline, type Logger } from '../../base/index.js';
