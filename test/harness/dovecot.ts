@@ -1,12 +1,13 @@
 // Owns the tests' one-call Dovecot: temp dir, users, seeded mail, manifest, cleanup on stop.
 // Must not hide failures: a Dovecot that does not start fails the test with its log.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ensureDovecotInstalled,
   generateMailbox,
+  isLocalMtaAvailable,
+  mtaSystemUser,
   seedMailbox,
   startDovecot,
   toNamespaceFolder,
@@ -41,13 +42,9 @@ export interface ImapFlowLoginOptions {
   tls?: { ca: string[] };
 }
 
-/** The Debian Postfix user: the tests' MTA (harness/mta.ts) runs its daemons as this user. */
-export const mtaSystemUser = 'postfix';
-
 /** LMTP and the MTA's auth socket are set up when Postfix and Dovecot's LMTP are installed. */
 function mtaUserIfInstalled(): string | null {
-  if (process.getuid?.() !== 0 || !existsSync('/usr/lib/dovecot/lmtp')) return null;
-  return spawnSync('getent', ['passwd', mtaSystemUser]).status === 0 ? mtaSystemUser : null;
+  return isLocalMtaAvailable() ? mtaSystemUser : null;
 }
 
 export async function startTestDovecot(

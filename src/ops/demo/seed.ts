@@ -1,12 +1,13 @@
-// Owns putting generated mail into a running test Dovecot and the ready-made demo mail server.
-// Must not start anything but Dovecot, and must leave all files inside the instance's directory.
+// Owns putting generated mail into a running test Dovecot and the ready-made demo mail server
+// (Dovecot, plus a private Postfix when asked). Must leave all files inside the given directories.
 import { randomBytes } from 'node:crypto';
 import { chownSync, lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDovecot, type DovecotInstance } from './dovecot.js';
 import { namespaceSpec, type DemoNamespace } from './dovecot-config.js';
+import { startDovecot, type DovecotInstance } from './dovecot.js';
 import { subscribeFolders, writeMessage } from './maildir.js';
 import { generateMailbox, toNamespaceFolder, type GeneratedMessage } from './mail-generator.js';
+import { mtaSystemUser, startPostfix, type PostfixInstance } from './postfix.js';
 
 /** Messages in the demo account unless the caller asks otherwise. */
 export const demoMessageCount = 300;
@@ -60,6 +61,10 @@ export interface DemoMailServer {
   messages: GeneratedMessage[];
   /** The imap_servers entry for alphamail_config, e.g. 'demo.test=127.0.0.1:PORT[/] insecure'. */
   imapServersLine: string;
+  /** The private Postfix when `mtaDir` was given, so demo users can send each other mail. */
+  postfix: PostfixInstance | null;
+  /** The smtp_servers entry for alphamail_config, or null when there is no Postfix. */
+  smtpServersLine: string | null;
   stop(): Promise<void>;
 }
 
@@ -67,6 +72,8 @@ export async function startDemoMailServer(opts: {
   dir: string;
   seed?: number;
   count?: number;
+  /** Empty directory for a private Postfix (needs root, see isLocalMtaAvailable); absent: none. */
+  mtaDir?: string;
 }): Promise<DemoMailServer> {
   const namespace: DemoNamespace = 'slash';
   const password = randomBytes(9).toString('base64url');
@@ -78,7 +85,9 @@ export async function startDemoMailServer(opts: {
       { name: 'demo', password },
       { name: 'friend', password: friendPassword },
     ],
+    mtaUser: opts.mtaDir === undefined ? null : mtaSystemUser,
   });
+  let postfix: PostfixInstance | null = null;
   try {
     const seed = opts.seed ?? 1;
     const messages = generateMailbox({
@@ -94,6 +103,15 @@ export async function startDemoMailServer(opts: {
       folders: ['INBOX', 'Sent'],
     });
     await seedMailbox(dovecot, 'friend', friendMessages);
+    if (opts.mtaDir !== undefined) {
+      postfix = await startPostfix({
+        dir: opts.mtaDir,
+        dovecotRunDir: join(dovecot.dir, 'run'),
+        domain: demoDomain,
+        users: ['demo', 'friend'],
+      });
+    }
+    const mta = postfix;
     return {
       dovecot,
       domain: demoDomain,
@@ -102,9 +120,15 @@ export async function startDemoMailServer(opts: {
       friend: { user: 'friend', password: friendPassword },
       messages,
       imapServersLine: `${demoDomain}=127.0.0.1:${dovecot.port}${namespaceSpec(namespace)} insecure`,
-      stop: () => dovecot.stop(),
+      postfix: mta,
+      smtpServersLine: mta === null ? null : mta.smtpServersLine,
+      stop: async () => {
+        await mta?.stop();
+        await dovecot.stop();
+      },
     };
   } catch (err) {
+    await postfix?.stop();
     await dovecot.stop();
     throw err;
   }
