@@ -14,12 +14,14 @@ import { composeMethods } from './methods-compose.js';
 import { organiseMethods } from './methods-organise.js';
 import { searchMethods } from './methods-search.js';
 import { opsMethods } from './methods-ops.js';
+import { threadMethods } from './methods-threads.js';
 
 export * from './shapes.js';
 export * from './methods-compose.js';
 export * from './methods-organise.js';
 export * from './methods-search.js';
 export * from './methods-ops.js';
+export * from './methods-threads.js';
 
 /** The reading methods of the core: sign-in, folders, index, message. */
 const coreMethods = {
@@ -94,6 +96,7 @@ export const methods = {
   ...composeMethods,
   ...searchMethods,
   ...opsMethods,
+  ...threadMethods,
 } as const;
 
 export type MethodName = keyof typeof methods;

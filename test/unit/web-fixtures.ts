@@ -20,6 +20,7 @@ import {
 import { createComposeScript, type ComposeScript } from './web-compose-script.js';
 import { organiseHandlers } from './web-organise-fixtures.js';
 import { searchHandlers } from './web-search-fixtures.js';
+import { threadHandlers } from './web-thread-fixtures.js';
 
 export function tempDir(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'am-web-'));
@@ -241,6 +242,7 @@ export async function startScriptedWebcache(socketPath: string): Promise<Scripte
     liveSpools: () => Promise.resolve({ spoolDirs: [] }),
     ...organiseHandlers(calls, known),
     ...searchHandlers(calls, known),
+    ...threadHandlers(calls, known, folders),
     ...compose.handlers,
   };
   const server: Server = createRpcServer({

@@ -178,6 +178,15 @@ export class FolderIndex {
     return this.recordField(slot, 0);
   }
 
+  /** Message-ID, raw In-Reply-To and References (ids space-separated): threads/ reads these. */
+  threadingAt(slot: number): { messageId: string; inReplyTo: string; references: string } {
+    return {
+      messageId: this.recordField(slot, 1),
+      inReplyTo: this.recordField(slot, 2),
+      references: this.recordField(slot, 3),
+    };
+  }
+
   snippetAt(slot: number): string | null {
     if (slot < 0 || slot >= this.columns.count) return null;
     const length = this.columns.snippetLengths[slot] ?? noSnippet;

@@ -27,6 +27,8 @@ import { sendMessage } from './send-message.js';
 import { suggestAddresses } from './suggest-addresses.js';
 import { upload } from './upload.js';
 import { liveSpools } from './live-spools.js';
+import { getConversation } from './get-conversation.js';
+import { listThreads } from './list-threads.js';
 
 export function buildHandlers(ctx: RpcContext): {
   handlers: MethodHandlers;
@@ -61,6 +63,8 @@ export function buildHandlers(ctx: RpcContext): {
       suggestAddresses: suggestAddresses(ctx),
       search: search(ctx),
       liveSpools: liveSpools(ctx),
+      listThreads: listThreads(ctx),
+      getConversation: getConversation(ctx),
     },
     streamHandlers: {
       downloadPart: downloadPart(ctx),

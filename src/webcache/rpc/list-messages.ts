@@ -25,7 +25,12 @@ export function summaryAt(index: FolderIndex, slot: number): MessageSummary {
   };
 }
 
-function folderInfoOf(listed: FolderInfo | undefined, path: string, total: number, unread: number) {
+export function folderInfoOf(
+  listed: FolderInfo | undefined,
+  path: string,
+  total: number,
+  unread: number,
+) {
   const folder: FolderInfo = {
     path,
     displayParts: listed?.displayParts ?? [path],
