@@ -56,7 +56,11 @@ export async function submitMessage(input: {
 }): Promise<SubmitResult> {
   const smtp = input.domain.smtp;
   if (smtp === null) {
-    return { ok: false, reason: `Sending is not set up for ${input.domain.domain}.` };
+    const domain = input.domain.domain;
+    return {
+      ok: false,
+      reason: `Sending mail is not set up for ${domain}: no outgoing (SMTP) server is configured for it (smtp_servers).`,
+    };
   }
   const server = `${smtp.host}:${smtp.port}`;
   const transport = nodemailer.createTransport({

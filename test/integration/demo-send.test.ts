@@ -1,0 +1,194 @@
+// Proves the demo sends mail: `alphamail demo` (what `npm start` runs) started as the README says,
+// as root with Postfix, gives its domain a private Postfix; the demo user sends the second demo
+// user a message through the web tier and it arrives in that user's INBOX. Without smtp_servers
+// the same send fails, says why and keeps a draft.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ImapFlow } from 'imapflow';
+import PostalMime from 'postal-mime';
+import { freePort, startAlphaMail, startupBudgetMs } from '../harness/alphamail.js';
+import { composeFields, fieldValue, postCompose } from '../harness/compose-client.js';
+import { FormClient, csrfToken } from '../harness/http-client.js';
+
+const cliMain = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const domain = 'demo.test';
+/** Seeding 300 messages, two servers and both AlphaMail processes take a few seconds. */
+const demoStartBudgetMs = startupBudgetMs * 3;
+/** Delivery through Postfix and LMTP is immediate on loopback; this is ample. */
+const deliveryBudgetMs = 20_000;
+
+interface Demo {
+  child: ChildProcess;
+  output: () => string;
+  url: string;
+}
+
+async function startDemo(cwd: string): Promise<Demo> {
+  const port = await freePort();
+  // As the README: `npm start` is `node dist/src/cli/main.js demo` in the project directory.
+  const child = spawn(process.execPath, [cliMain, 'demo', '--port', String(port)], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout?.on('data', (c: Buffer) => (text += c.toString('utf8')));
+  child.stderr?.on('data', (c: Buffer) => (text += c.toString('utf8')));
+  const deadline = Date.now() + demoStartBudgetMs;
+  while (!text.includes('"web ready"')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the demo did not become ready:\n${text}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, output: () => text, url: `http://127.0.0.1:${port}` };
+}
+
+function bannerValue(output: string, pattern: RegExp): string {
+  const value = pattern.exec(output)?.[1];
+  if (value === undefined) throw new Error(`the banner has no ${String(pattern)}:\n${output}`);
+  return value;
+}
+
+async function signIn(client: FormClient, user: string, password: string): Promise<void> {
+  const login = await client.get('/login');
+  const page = await client.post('/login', {
+    _csrf: csrfToken(login.body),
+    user,
+    password,
+    domain,
+  });
+  assert.equal(page.status, 200, `${user} signs in`);
+  assert.match(page.url, /\/f\/INBOX/);
+}
+
+/** Polls the user's INBOX over IMAP until a message with this subject is there. */
+async function waitForMail(imapPort: number, user: string, pass: string, subject: string) {
+  const imap = new ImapFlow({
+    host: '127.0.0.1',
+    port: imapPort,
+    secure: false,
+    auth: { user, pass },
+    logger: false,
+  });
+  await imap.connect();
+  try {
+    const deadline = Date.now() + deliveryBudgetMs;
+    while (Date.now() < deadline) {
+      const lock = await imap.getMailboxLock('INBOX');
+      try {
+        const uids = await imap.search({ header: { subject } }, { uid: true });
+        const uid = Array.isArray(uids) ? uids[0] : undefined;
+        if (uid !== undefined) {
+          const message = await imap.fetchOne(String(uid), { source: true }, { uid: true });
+          if (message && message.source) return PostalMime.parse(message.source);
+        }
+      } finally {
+        lock.release();
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await imap.logout();
+  }
+  throw new Error(`“${subject}” did not arrive in ${user}'s INBOX in ${deliveryBudgetMs} ms`);
+}
+
+function isPortOpen(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+}
+
+void test(
+  'the demo: demo sends friend a message through the web tier',
+  { timeout: 120_000 },
+  async (t) => {
+    const cwd = mkdtempSync(join(tmpdir(), 'alphamail-demo-'));
+    // Dovecot's mail user and Postfix's daemons must enter the demo's directory, as in a checkout.
+    chmodSync(cwd, 0o755);
+    t.after(() => rmSync(cwd, { recursive: true, force: true }));
+    const demo = await startDemo(cwd);
+    let hasExited = false;
+    t.after(() => {
+      if (!hasExited) demo.child.kill('SIGKILL');
+    });
+    const output = demo.output();
+    const password = bannerValue(output, /Sign in as user "demo" with password "([^"]+)"/);
+    const friendPassword = bannerValue(output, /Second user: "friend" with password "([^"]+)"/);
+    const imapPort = Number(bannerValue(output, /Demo mail server: demo\.test=127\.0\.0\.1:(\d+)/));
+    const smtpPort = Number(
+      bannerValue(output, /Demo mail server for sending: demo\.test=127\.0\.0\.1:(\d+) insecure/),
+    );
+    const subject = `Hello from the demo ${Date.now()}`;
+    const text = 'Hi friend,\n\nthis came through the demo Postfix.\n\ndemo';
+
+    await t.test('demo sends; the page says so; friend gets it with the text', async () => {
+      const client = new FormClient(demo.url);
+      await signIn(client, 'demo', password);
+      const form = await client.get('/compose');
+      assert.equal(form.status, 200);
+      const sent = await postCompose(client, {
+        ...composeFields(form.body),
+        to: `Friend <friend@${domain}>`,
+        subject,
+        text,
+        action: 'send',
+      });
+      assert.equal(sent.status, 200, sent.body.slice(0, 2000));
+      assert.match(sent.url, /\/f\/INBOX\?sent=1$/);
+      assert.match(sent.body, /role="status"[^>]*>Message sent\.</);
+      const mail = await waitForMail(imapPort, 'friend', friendPassword, subject);
+      assert.equal(mail.from?.address, `demo@${domain}`);
+      assert.deepEqual(
+        mail.to?.map((a) => a.address),
+        [`friend@${domain}`],
+      );
+      assert.equal(mail.subject, subject);
+      assert.equal(mail.text?.trimEnd(), text);
+    });
+
+    await t.test('without smtp_servers the send fails, says why and keeps a draft', async () => {
+      const app = await startAlphaMail({
+        imapServers: `${domain}=127.0.0.1:${imapPort}[/] insecure`,
+      });
+      t.after(() => app.stop());
+      const client = new FormClient(app.url);
+      await signIn(client, 'demo', password);
+      const form = await client.get('/compose');
+      const failed = await postCompose(client, {
+        ...composeFields(form.body),
+        to: `friend@${domain}`,
+        subject: 'Not sent',
+        text: 'kept',
+        action: 'send',
+      });
+      assert.equal(failed.status, 502);
+      assert.match(failed.body, /role="alert"/);
+      assert.match(failed.body, /The message was not sent/);
+      assert.match(failed.body, /smtp_servers/, 'the page names the missing setting');
+      assert.match(fieldValue(failed.body, 'draft'), /^Drafts\/\d+$/, 'a draft is kept');
+      assert.equal(fieldValue(failed.body, 'text'), 'kept');
+    });
+
+    await t.test('Ctrl+C stops the demo, its Postfix with it', async () => {
+      demo.child.kill('SIGINT');
+      const code = await new Promise<number | null>((done) => demo.child.once('exit', done));
+      hasExited = true;
+      assert.equal(code, 0, demo.output().slice(-2000));
+      assert.equal(await isPortOpen(smtpPort), false, 'the demo Postfix is stopped');
+      assert.equal(await isPortOpen(imapPort), false, 'the demo Dovecot is stopped');
+    });
+  },
+);
