@@ -1,26 +1,39 @@
-// Proves AlphaMail is usable with the keyboard alone in Chromium: the skip link comes first and
-// moves focus to main, sign-in and opening a message need only Tab/typing/Enter, focus is visible.
+// Proves AlphaMail is usable with the keyboard alone in Chromium: from one page load a user signs
+// in, opens the third message, replies and sends through the real loopback Postfix, and is back
+// on the index. The skip link comes first and moves focus to main, focus is always visible, and
+// after each navigation focus starts at the top (skip link next) or on the result to read.
 /// <reference lib="dom" />
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ImapFlow } from 'imapflow';
 import type { Page } from 'playwright-core';
+import PostalMime from 'postal-mime';
 import { generateMailbox, type GeneratedMessage } from '../../src/ops/index.js';
 import { startAlphaMail } from '../harness/alphamail.js';
 import { startBrowser } from '../harness/browser.js';
-import { startTestDovecot, testUser } from '../harness/dovecot.js';
+import { startTestDovecot, testUser, type TestDovecot } from '../harness/dovecot.js';
 import { expectedOrder, manifestByUid } from '../harness/expectations.js';
+import { startTestMta } from '../harness/mta.js';
 
 const domain = 'demo.test';
 const messageCount = 40;
 /** More Tab presses than any page here has stops before the wanted control. */
 const maxTabs = 120;
+/** Delivery through Postfix and LMTP on loopback is immediate; this is ample. */
+const deliveryBudgetMs = 20_000;
+/** The third message's sender: a user of the test domain, so the reply is delivered to them. */
+const friend = { name: 'friend', password: 'friend-password' };
+const friendAddress = `${friend.name}@${domain}`;
 
 interface Focused {
   tag: string;
   name: string | null;
   id: string;
   href: string | null;
-  className: string;
+  value: string | null;
+  shortcut: string | null;
+  role: string | null;
+  text: string;
   outlineStyle: string;
   outlineWidth: string;
   boxShadow: string;
@@ -35,7 +48,10 @@ async function focused(page: Page): Promise<Focused> {
       name: el.getAttribute('name'),
       id: el.id,
       href: el.getAttribute('href'),
-      className: el.className,
+      value: el.getAttribute('value'),
+      shortcut: el.getAttribute('data-shortcut'),
+      role: el.getAttribute('role'),
+      text: (el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 200),
       outlineStyle: style.outlineStyle,
       outlineWidth: style.outlineWidth,
       boxShadow: style.boxShadow,
@@ -48,67 +64,167 @@ function focusVisible(f: Focused): boolean {
   return outline || (f.boxShadow !== 'none' && f.boxShadow !== '');
 }
 
-/** Presses Tab until the focused element matches, checking the focus ring on every link. */
+/** Presses Tab until the focused element matches, checking the focus ring on every stop. */
 async function tabTo(page: Page, want: (f: Focused) => boolean, what: string): Promise<Focused> {
   for (let i = 0; i < maxTabs; i++) {
     await page.keyboard.press('Tab');
     const f = await focused(page);
-    if (f.tag === 'a' || f.tag === 'button' || f.tag === 'input')
-      assert.ok(focusVisible(f), `focus is visible on ${f.tag} ${f.href ?? f.name ?? f.id}`);
+    assert.ok(focusVisible(f), `focus is visible on ${f.tag} ${f.href ?? f.name ?? f.id}`);
     if (want(f)) return f;
   }
   throw new Error(`Tab never reached ${what}`);
 }
 
-void test('AlphaMail with the keyboard only', { timeout: 90_000 }, async (t) => {
+/** Presses a key that navigates and waits for the next page. */
+async function navigateWith(page: Page, key: string): Promise<void> {
+  await Promise.all([page.waitForNavigation(), page.keyboard.press(key)]);
+}
+
+/**
+ * After a plain navigation focus is at the top of the new page (nothing stole it), the first Tab
+ * shows the skip link and Enter on it puts a visible focus on main.
+ */
+async function skipToMain(page: Page): Promise<void> {
+  assert.equal((await focused(page)).tag, 'body', 'focus starts at the top of the page');
+  await page.keyboard.press('Tab');
+  const skip = await focused(page);
+  assert.equal(skip.href, '#main', 'the skip link is the first stop');
+  assert.ok(focusVisible(skip), 'the skip link shows its focus');
+  assert.ok(await page.locator('a.skip-link').isVisible(), 'the skip link is visible on focus');
+  await page.keyboard.press('Enter');
+  const main = await focused(page);
+  assert.equal(main.id, 'main');
+  assert.ok(focusVisible(main), 'main shows its focus');
+}
+
+/** The third-newest INBOX message, sent by the friend instead (From rewritten, folding too). */
+function fromFriend(messages: GeneratedMessage[]): GeneratedMessage {
+  const inbox = messages.filter((m) => m.folder === 'INBOX');
+  const third = [...inbox].sort((a, b) => b.expect.date.getTime() - a.expect.date.getTime())[2];
+  assert.ok(third, 'the mailbox has three INBOX messages');
+  const raw = third.raw.toString('latin1');
+  const end = raw.indexOf('\r\n\r\n');
+  const header = raw
+    .slice(0, end)
+    .replace(/^From:.*(\r\n[ \t].*)*/m, `From: Friend <${friendAddress}>`);
+  third.raw = Buffer.from(header + raw.slice(end), 'latin1');
+  third.expect.from = { name: 'Friend', address: friendAddress };
+  third.expect.size = third.raw.length;
+  return third;
+}
+
+/** Polls the user's INBOX until a message with this subject is there; returns it parsed. */
+async function waitForMail(dovecot: TestDovecot, subject: string) {
+  const imap = new ImapFlow(dovecot.imapOptions(friend));
+  await imap.connect();
+  try {
+    const deadline = Date.now() + deliveryBudgetMs;
+    while (Date.now() < deadline) {
+      const lock = await imap.getMailboxLock('INBOX');
+      try {
+        const uids = await imap.search({ header: { subject } }, { uid: true });
+        const uid = Array.isArray(uids) ? uids[0] : undefined;
+        const found =
+          uid === undefined
+            ? false
+            : await imap.fetchOne(String(uid), { source: true }, { uid: true });
+        if (found && found.source) return PostalMime.parse(found.source);
+      } finally {
+        lock.release();
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await imap.logout();
+  }
+  throw new Error(`“${subject}” did not reach ${friendAddress} in ${deliveryBudgetMs} ms`);
+}
+
+void test('AlphaMail with the keyboard only', { timeout: 120_000 }, async (t) => {
   const messages = generateMailbox({ seed: 9, count: messageCount, user: `demo@${domain}` });
-  const dovecot = await startTestDovecot({ messages });
+  const original = fromFriend(messages);
+  const dovecot = await startTestDovecot({ messages, users: [testUser, friend] });
   t.after(() => dovecot.stop());
+  const mta = await startTestMta({ dovecot, domain });
+  t.after(() => mta.remove());
   const app = await startAlphaMail({
     imapServers: `${domain}=127.0.0.1:${dovecot.dovecot.port}[/] insecure`,
+    extraConfig: { smtp_servers: `${domain}=127.0.0.1:${mta.port} insecure` },
   });
   t.after(() => app.stop());
   const browser = await startBrowser(app.url);
   t.after(() => browser.close());
   const byUid = await manifestByUid(dovecot, 'INBOX');
   const third = expectedOrder(byUid, 'date', 'desc')[2] ?? 0;
+  assert.equal(byUid.get(third)?.expect.messageId, original.expect.messageId);
+  const subject = original.expect.subject;
+  const typed = 'Thanks, typed with the keyboard alone.';
 
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
 
   await t.test('the skip link is the first stop and moves focus to main', async () => {
     await page.goto(`${app.url}/login`);
-    await page.keyboard.press('Tab');
-    const first = await focused(page);
-    assert.equal(first.href, '#main');
-    assert.ok(focusVisible(first), 'the skip link shows its focus');
-    assert.ok(await page.locator('a.skip-link').isVisible(), 'the skip link is visible on focus');
-    await page.keyboard.press('Enter');
-    assert.equal((await focused(page)).id, 'main');
+    await skipToMain(page);
   });
 
   await t.test('sign in with the keyboard', async () => {
-    await page.goto(`${app.url}/login`);
     await tabTo(page, (f) => f.name === 'user', 'the user field');
     await page.keyboard.type(testUser.name);
     await tabTo(page, (f) => f.name === 'password', 'the password field');
     await page.keyboard.type(testUser.password);
-    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    await navigateWith(page, 'Enter');
     assert.match(new URL(page.url()).pathname, /^\/f\/INBOX/);
   });
 
   await t.test('open the third message with the keyboard, focus visible on the way', async () => {
-    const first = await tabTo(page, () => true, 'anything');
-    assert.equal(first.href, '#main', 'the skip link comes first on the index too');
+    await skipToMain(page);
     const link = `/f/INBOX/${third}`;
     await tabTo(page, (f) => f.href?.startsWith(link) === true, `the link to ${link}`);
-    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    await navigateWith(page, 'Enter');
     assert.equal(new URL(page.url()).pathname, link);
-    const subject = (byUid.get(third) as GeneratedMessage).expect.subject;
     assert.equal(
       ((await page.locator('h1').textContent()) ?? '').replace(/\s+/g, ' ').trim(),
       subject,
     );
+  });
+
+  await t.test('open Reply, type above the quote, send with the keyboard', async () => {
+    await skipToMain(page);
+    await tabTo(page, (f) => f.shortcut === 'r', 'the Reply link');
+    await navigateWith(page, 'Enter');
+    assert.equal(new URL(page.url()).pathname, '/compose');
+    assert.equal(await page.locator('h1').textContent(), 'Reply');
+    await skipToMain(page);
+    await tabTo(page, (f) => f.name === 'text', 'the message field');
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.type(`${typed}\n\n`);
+    await tabTo(page, (f) => f.name === 'action' && f.value === 'send', 'the Send button');
+    await navigateWith(page, 'Space');
+  });
+
+  await t.test('back on the index, focus is on the visible "Message sent." notice', async () => {
+    const url = new URL(page.url());
+    assert.equal(url.pathname, '/f/INBOX');
+    assert.equal(url.search, '?sent=1');
+    const notice = await focused(page);
+    assert.equal(notice.role, 'status');
+    assert.equal(notice.text, 'Message sent.');
+    assert.ok(focusVisible(notice), 'the notice shows its focus');
+    // From the notice the keyboard goes on into the index.
+    await tabTo(page, (f) => f.href?.startsWith(`/f/INBOX/${third}`) === true, 'the message');
+  });
+
+  await t.test('the reply reached the friend through Postfix, In-Reply-To set', async () => {
+    const mail = await waitForMail(dovecot, `Re: ${subject}`);
+    assert.equal(mail.subject, `Re: ${subject}`);
+    assert.equal(mail.inReplyTo, original.expect.messageId);
+    assert.equal(mail.from?.address, `${testUser.name}@${domain}`);
+    assert.deepEqual(
+      mail.to?.map((a) => a.address),
+      [friendAddress],
+    );
+    assert.equal(mail.text?.split('\n')[0], typed);
   });
 
   await t.test('nothing left the AlphaMail origin', () => {

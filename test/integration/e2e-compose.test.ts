@@ -119,7 +119,7 @@ void test(
       );
       assert.equal(sent.status, 200, sent.body.slice(0, 2000));
       assert.match(sent.url, /\/f\/INBOX\?sent=1$/);
-      assert.match(sent.body, /role="status">Message sent\.</);
+      assert.match(sent.body, /role="status"[^>]*>Message sent\.</);
       await waitForSubject(one, 'Sent', subject);
     });
 

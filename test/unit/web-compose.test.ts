@@ -345,7 +345,10 @@ void test('Send: submitted as typed, back to the folder with "Message sent"', as
   ]);
   assert.equal(webcache.compose.sent[0]?.text, typed.text);
   const folder = await get(res.headers.location ?? '', cookie);
-  assert.match(folder.body, /<p class="status-notice" role="status">Message sent\.<\/p>/);
+  assert.match(
+    folder.body,
+    /<p class="status-notice" role="status" tabindex="-1" autofocus>Message sent\.<\/p>/,
+  );
 });
 
 void test('a refused send shows the reason and the kept draft with its attachments', async () => {

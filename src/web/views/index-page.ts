@@ -208,6 +208,7 @@ export function indexMain(view: IndexView): Html {
     data-show="${folderUrl(page.folder.path, { ...view.query, page: 1 })}"
   ></p>`;
   return html`<h1>${page.folder.name}</h1>
-    ${newMail} ${view.notice ? statusNotice(view.notice) : null} ${organise?.notice ?? null}
-    ${organise?.folderActions ?? null} ${listing} ${pagingNav(view)} ${pageSizeForm(view)}`;
+    ${newMail} ${view.notice ? statusNotice(view.notice, { isFocused: true }) : null}
+    ${organise?.notice ?? null} ${organise?.folderActions ?? null} ${listing} ${pagingNav(view)}
+    ${pageSizeForm(view)}`;
 }

@@ -106,7 +106,12 @@ export function errorSummary(message: string, heading = 'There is a problem'): H
   </div>`;
 }
 
-/** A calm status line ("Settings saved"), announced politely. */
-export function statusNotice(message: string): Html {
-  return html`<p class="status-notice" role="status">${message}</p>`;
+/**
+ * A calm status line ("Settings saved"), announced politely. `isFocused`: it reports the result
+ * of what the user just did on another page, so focus starts there (and shows) after the redirect.
+ */
+export function statusNotice(message: string, opts: { isFocused?: boolean } = {}): Html {
+  return opts.isFocused === true
+    ? html`<p class="status-notice" role="status" tabindex="-1" autofocus>${message}</p>`
+    : html`<p class="status-notice" role="status">${message}</p>`;
 }
