@@ -26,6 +26,7 @@ import { registerOrganiseRoutes } from './routes/organise.js';
 import { registerRemoteImageRoutes } from './routes/remote-image.js';
 import { registerSearchRoutes } from './routes/search.js';
 import { registerSettingsRoutes } from './routes/settings.js';
+import { registerThreadRoutes } from './routes/threads.js';
 import { SessionMail } from './session-mail.js';
 import { openSessionStore } from './session-store.js';
 
@@ -92,6 +93,7 @@ export function buildWebApp(options: WebOptions): FastifyInstance {
   registerAuthRoutes(app, deps);
   registerFolderRoutes(app, deps);
   registerMessageRoutes(app, deps);
+  registerThreadRoutes(app, deps);
   registerRemoteImageRoutes(app, deps);
   registerDownloadRoutes(app, deps);
   registerEventRoutes(app, deps);

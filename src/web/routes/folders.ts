@@ -8,6 +8,7 @@ import { indexMain, indexTitle } from '../views/index-page.js';
 import { indexOrganise } from '../views/organise-views.js';
 import { folderNav, folderParam, loadFolders, pageQuery, prefsOf, sortQuery } from './common.js';
 import { noticeFromQuery } from './organise.js';
+import { sendThreadedIndex } from './threads.js';
 
 export function registerFolderRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.get('/f/:folder', async (request, reply) => {
@@ -16,13 +17,14 @@ export function registerFolderRoutes(app: FastifyInstance, deps: WebDeps): void 
     const prefs = prefsOf(deps, who);
     const { sort, order } = sortQuery(request, prefs);
     const page = pageQuery(request);
+    const flags = request.query as Record<string, unknown>;
+    const query =
+      flags.sent === '1' ? 'Message sent.' : flags.saved === '1' ? 'Page size saved.' : null;
+    if (prefs.threaded) return sendThreadedIndex(deps, request, reply, who, folder, prefs, query);
     const [listing, folders] = await Promise.all([
       deps.mail.call(who, 'listMessages', { folder, sort, order, page, pageSize: prefs.pageSize }),
       loadFolders(deps, who),
     ]);
-    const flags = request.query as Record<string, unknown>;
-    const query =
-      flags.sent === '1' ? 'Message sent.' : flags.saved === '1' ? 'Page size saved.' : null;
     const main = indexMain({
       page: listing,
       query: { sort, order, page: listing.page },

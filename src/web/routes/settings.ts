@@ -71,6 +71,7 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: WebDeps): voi
     });
     const main = settingsMain({
       ...view,
+      threaded: view.threaded ?? prefsOf(deps, who).threaded,
       csrf: who.record.csrf,
       minPageSize,
       maxPageSize,
@@ -102,6 +103,8 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: WebDeps): voi
     const current = prefsOf(deps, who);
     const sort = isSortField(body.sort) ? body.sort : current.sort;
     const order = isSortOrder(body.order) ? body.order : current.order;
+    // An unchecked checkbox sends nothing: absent means off.
+    const threaded = body.threaded === '1';
     const pageSize = parsePageSize(body.pageSize);
     if (pageSize === null) {
       const typed = typeof body.pageSize === 'string' ? body.pageSize.slice(0, 10) : '';
@@ -109,11 +112,11 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: WebDeps): voi
         request,
         reply,
         who,
-        { pageSize: typed, sort, order, error: pageSizeError },
+        { pageSize: typed, sort, order, threaded, error: pageSizeError },
         400,
       );
     }
-    const prefs: Prefs = { ...prefsOf(deps, who), pageSize, sort, order };
+    const prefs: Prefs = { ...prefsOf(deps, who), pageSize, sort, order, threaded };
     deps.sessions.savePrefs(who.record.user, who.record.domain, prefs);
     return reply.redirect('/settings?saved=1', 303);
   });

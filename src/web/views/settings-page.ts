@@ -11,6 +11,8 @@ export interface SettingsView {
   readonly order: SortOrder;
   readonly minPageSize: number;
   readonly maxPageSize: number;
+  /** The index shows conversations (web_prefs.threaded). */
+  readonly threaded?: boolean;
   readonly error?: string | null;
   readonly notice?: string | null;
   /** The identity form (views/identity-settings.ts), placed after the display settings. */
@@ -73,6 +75,20 @@ export function settingsMain(view: SettingsView): Html {
         <select id="order" name="order">
           ${options(orderLabels, view.order)}
         </select>
+      </div>
+      <div class="field field-checkbox">
+        <input
+          id="threaded"
+          name="threaded"
+          type="checkbox"
+          value="1"
+          aria-describedby="threaded-hint"
+          ${view.threaded === true ? html` checked` : null}
+        />
+        <label for="threaded">Show the index as conversations</label>
+        <p class="hint" id="threaded-hint">
+          One row per conversation, your own replies from Sent included.
+        </p>
       </div>
       <button type="submit">Save settings</button>
     </form>

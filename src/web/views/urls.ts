@@ -38,6 +38,11 @@ export function messageUrl(
   );
 }
 
+/** A message's whole conversation (routes/threads.ts). */
+export function conversationUrl(folder: string, uid: number): string {
+  return `${messageUrl(folder, uid)}/thread`;
+}
+
 export function bodyUrl(folder: string, uid: number, allowRemote: boolean): string {
   return `${messageUrl(folder, uid)}/body${allowRemote ? '?remote=1' : ''}`;
 }

@@ -1,0 +1,106 @@
+// Owns the folder index shown as conversations: a real table (caption, header cells) with one row
+// per conversation — subject, participants, message count, latest date, unread state in words —
+// and paging. Must not fetch or decide the grouping: the webcache does.
+import { html, type Html } from '../../base/index.js';
+import type { Result, ThreadSummary } from '../../protocol/index.js';
+import { formatDate, machineDate } from './format.js';
+import { statusNotice } from './layout.js';
+import { conversationUrl, eventsUrl, folderUrl } from './urls.js';
+
+export type ThreadPage = Result<'listThreads'>;
+
+export interface ThreadIndexView {
+  readonly page: ThreadPage;
+  readonly notice?: string | null;
+}
+
+const plural = (n: number, one: string, many: string): string =>
+  n === 1 ? `1 ${one}` : `${n} ${many}`;
+
+/** "Inbox, 3 unread, conversations" (and the page when not the first): the page's title. */
+export function threadIndexTitle(page: ThreadPage): string {
+  const parts = [page.folder.name];
+  if (page.unread > 0) parts.push(`${page.unread} unread`);
+  parts.push('conversations');
+  if (page.pageCount > 1) parts.push(`page ${page.page} of ${page.pageCount}`);
+  return parts.join(', ');
+}
+
+function pageUrl(folder: string, page: number): string {
+  return `${folderUrl(folder)}?page=${page}`;
+}
+
+function threadRow(folder: string, t: ThreadSummary): Html {
+  const subject = t.subject.trim() === '' ? '(no subject)' : t.subject;
+  const when = machineDate(t.latestDate);
+  const state = t.unread === 0 ? 'Read' : `${t.unread} unread`;
+  return html`<tr${t.unread > 0 ? html` class="unread"` : null}>
+    <td class="col-subject">
+      <a href="${conversationUrl(folder, t.uid)}">${subject}</a>${t.snippet ? html`<div class="snippet">${t.snippet}</div>` : null}
+    </td>
+    <td class="col-from">${t.participants.join(', ')}</td>
+    <td class="col-count">${plural(t.count, 'message', 'messages')}</td>
+    <td class="col-date">${when ? html`<time datetime="${when}">${formatDate(t.latestDate)}</time>` : t.latestDate}</td>
+    <td class="col-status">${state}</td>
+  </tr>`;
+}
+
+function threadTable(page: ThreadPage): Html {
+  const folder = page.folder.path;
+  return html`<table class="message-index thread-index">
+    <caption>
+      ${page.folder.name}: ${plural(page.total, 'conversation', 'conversations')}, ${page.unread}
+      unread messages<span class="caption-sort">, newest activity first</span>
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col" class="col-subject">Subject</th>
+        <th scope="col" class="col-from">Participants</th>
+        <th scope="col" class="col-count">Messages</th>
+        <th scope="col" class="col-date">Latest</th>
+        <th scope="col" class="col-status">Status</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${page.threads.map((t) => threadRow(folder, t))}
+    </tbody>
+  </table>`;
+}
+
+function pagingNav(page: ThreadPage): Html | null {
+  if (page.pageCount <= 1) return null;
+  const link = (target: number, label: string, rel: string | null): Html => {
+    const isHere = target === page.page || target < 1 || target > page.pageCount;
+    if (isHere) return html`<li><span class="disabled">${label}</span></li>`;
+    const href = pageUrl(page.folder.path, target);
+    return html`<li><a href="${href}" ${rel ? html` rel="${rel}"` : null}>${label}</a></li>`;
+  };
+  return html`<nav class="paging" aria-label="Pages">
+    <p class="page-of">Page ${page.page} of ${page.pageCount}</p>
+    <ul>
+      ${link(1, 'First page', null)} ${link(page.page - 1, 'Previous page', 'prev')}
+      ${link(page.page + 1, 'Next page', 'next')} ${link(page.pageCount, 'Last page', null)}
+    </ul>
+  </nav>`;
+}
+
+export function threadIndexMain(view: ThreadIndexView): Html {
+  const { page } = view;
+  const body =
+    page.threads.length === 0
+      ? html`<p class="empty">
+          ${page.total === 0 ? 'This folder is empty.' : 'There are no conversations on this page.'}
+        </p>`
+      : threadTable(page);
+  // Filled by the script when new mail arrives (server-sent events); hidden without it.
+  const newMail = html`<p
+    class="new-mail"
+    hidden
+    data-events="${eventsUrl(page.folder.path)}"
+    data-show="${folderUrl(page.folder.path)}"
+  ></p>`;
+  return html`<h1>${page.folder.name}</h1>
+    ${newMail} ${view.notice ? statusNotice(view.notice) : null}
+    <p class="view-mode">Shown as conversations. <a href="/settings">Change this in Settings</a></p>
+    ${body} ${pagingNav(page)}`;
+}

@@ -1,0 +1,189 @@
+// Proves conversations in the web tier against the scripted webcache: the settings checkbox
+// (labelled, POST with CSRF, post-redirect-get), the index as a conversation table (caption,
+// header cells, counts and unread state in words, escaped text, paging) and the conversation page
+// (one h1, an h2 per message in order, the newest shown in full, older texts behind a disclosure,
+// the reply from Sent labelled, opened with markRead).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
+import { silentLogger } from '../../src/base/index.js';
+import { buildWebApp } from '../../src/web/index.js';
+import {
+  cookieHeader,
+  csrfOf,
+  goodPassword,
+  goodUser,
+  startScriptedWebcache,
+  tempDir,
+  testConfig,
+  type ScriptedWebcache,
+} from './web-fixtures.js';
+import { conversationCalls, scriptedThreadCount } from './web-thread-fixtures.js';
+
+let temp: ReturnType<typeof tempDir>;
+let webcache: ScriptedWebcache;
+let app: FastifyInstance;
+let cookie = '';
+
+before(async () => {
+  temp = tempDir();
+  const config = testConfig(temp.dir);
+  webcache = await startScriptedWebcache(
+    config.webcache.kind === 'unix' ? config.webcache.socketPath : '',
+  );
+  app = buildWebApp({ config, logger: silentLogger(), client: webcache.client });
+  await app.ready();
+  const form = await app.inject({ method: 'GET', url: '/login' });
+  const preCookie = cookieHeader(form.headers['set-cookie']);
+  const res = await app.inject({
+    method: 'POST',
+    url: '/login',
+    headers: { cookie: preCookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({
+      _csrf: csrfOf(form.body),
+      user: goodUser,
+      password: goodPassword,
+      domain: 'example.edu',
+    }).toString(),
+  });
+  assert.equal(res.statusCode, 303);
+  cookie = cookieHeader(res.headers['set-cookie'], preCookie);
+});
+
+after(async () => {
+  await app.close();
+  await webcache.close();
+  temp.remove();
+});
+
+/** A page with runs of whitespace made one space, so markup can be matched however it wraps. */
+async function get(url: string): Promise<{ statusCode: number; body: string }> {
+  const res = await app.inject({ method: 'GET', url, headers: { cookie } });
+  return { statusCode: res.statusCode, body: res.body.replace(/[ \t\r\n]+/g, ' ') };
+}
+
+async function saveSettings(fields: Record<string, string>, withCsrf = true) {
+  const page = await get('/settings');
+  const body = new URLSearchParams({
+    ...(withCsrf ? { _csrf: csrfOf(page.body) } : {}),
+    pageSize: '50',
+    sort: 'date',
+    order: 'desc',
+    ...fields,
+  });
+  return app.inject({
+    method: 'POST',
+    url: '/settings',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: body.toString(),
+  });
+}
+
+const count = (body: string, pattern: RegExp): number => [...body.matchAll(pattern)].length;
+
+test('the settings checkbox is labelled, off by default, and saved by a CSRF-checked POST', async () => {
+  const page = await get('/settings');
+  assert.match(page.body, /<label for="threaded">Show the index as conversations<\/label>/);
+  assert.match(page.body, /<input id="threaded" name="threaded" type="checkbox" value="1"/);
+  assert.doesNotMatch(page.body, /name="threaded"[^>]* checked/);
+
+  const refused = await saveSettings({ threaded: '1' }, false);
+  assert.equal(refused.statusCode, 403);
+  assert.doesNotMatch((await get('/settings')).body, /name="threaded"[^>]* checked/);
+
+  const saved = await saveSettings({ threaded: '1' });
+  assert.equal(saved.statusCode, 303);
+  assert.equal(saved.headers.location, '/settings?saved=1');
+  assert.match((await get('/settings')).body, /name="threaded"[^>]* checked/);
+});
+
+test('the index shows one table row per conversation, with counts and state in words', async () => {
+  await saveSettings({ threaded: '1' });
+  webcache.calls.length = 0;
+  const page = await get('/f/INBOX');
+  assert.equal(page.statusCode, 200);
+  assert.ok(webcache.calls.includes('listThreads'));
+  assert.ok(!webcache.calls.includes('listMessages'), 'the plain index is not asked for');
+  assert.match(
+    page.body,
+    /<caption> Inbox: 12 conversations, 1 unread messages<span class="caption-sort">, newest activity first<\/span> <\/caption>/,
+  );
+  for (const name of ['Subject', 'Participants', 'Messages', 'Latest', 'Status']) {
+    assert.match(page.body, new RegExp(`<th scope="col" class="col-[a-z]+">${name}</th>`));
+  }
+  assert.equal(count(page.body, /<tr( class="unread")?> <td class="col-subject">/g), 12);
+  assert.equal(count(page.body, /<tr class="unread">/g), 1);
+  // Hostile text arrives escaped; the row links to its conversation.
+  assert.match(
+    page.body,
+    /<a href="\/f\/INBOX\/40\/thread">Plans &lt;b&gt;&amp; &quot;more&quot;&lt;\/b&gt;<\/a><div class="snippet">&lt;img src=x onerror=alert\(1\)&gt;<\/div>/,
+  );
+  assert.match(page.body, /<td class="col-from">Mallory &lt;evil&gt;, Alice<\/td>/);
+  assert.match(page.body, /<td class="col-count">3 messages<\/td>/);
+  assert.match(page.body, /<td class="col-count">1 message<\/td>/);
+  assert.match(page.body, /<td class="col-status">1 unread<\/td>/);
+  assert.equal(count(page.body, /<td class="col-status">Read<\/td>/g), scriptedThreadCount - 1);
+  assert.match(page.body, /<time datetime="2024-06-30T12:00:00.000Z">/);
+  assert.doesNotMatch(page.body, /<script>alert|<img src=x/);
+  assert.match(page.body, /<title>Inbox, 1 unread, conversations/);
+});
+
+test('conversation rows page with the user page size', async () => {
+  await saveSettings({ threaded: '1', pageSize: '5' });
+  const first = await get('/f/INBOX');
+  assert.match(first.body, /Page 1 of 3/);
+  assert.match(first.body, /<a href="\/f\/INBOX\?page=2" rel="next">Next page<\/a>/);
+  assert.equal(count(first.body, /<td class="col-subject">/g), 5);
+  const last = await get('/f/INBOX?page=3');
+  assert.equal(count(last.body, /<td class="col-subject">/g), 2);
+  assert.match(last.body, /Page 3 of 3/);
+  const empty = await get('/f/Work');
+  assert.match(empty.body, /This folder is empty\./);
+});
+
+test('the conversation page has an h2 per message in order, the newest in full', async () => {
+  conversationCalls.length = 0;
+  const page = await get('/f/INBOX/40/thread');
+  assert.equal(page.statusCode, 200);
+  assert.deepEqual(conversationCalls, [{ folder: 'INBOX', uid: 40, markRead: true }]);
+  assert.equal(count(page.body, /<h1[ >]/g), 1);
+  assert.match(page.body, /<h1>Plans &lt;b&gt;&amp; &quot;more&quot;&lt;\/b&gt;<\/h1>/);
+  const headings = [...page.body.matchAll(/<h2 id="message-(\d)"> (.*?) <\/h2>/g)].map((m) => [
+    m[1],
+    (m[2] ?? '').replace(/<[^>]+>/g, ''),
+  ]);
+  assert.deepEqual(headings, [
+    ['1', 'Mallory &lt;evil&gt;, 28 Jun 2024, 09:00'],
+    ['2', 'Alice, 29 Jun 2024, 10:00'],
+    ['3', 'Mallory &lt;evil&gt;, 30 Jun 2024, 12:00'],
+  ]);
+  // The oldest: preview, and its text behind a disclosure, escaped.
+  assert.match(
+    page.body,
+    /<p class="snippet">First &lt;i&gt;message&lt;\/i&gt;<\/p> <details> <summary>Show the whole message<\/summary> <pre class="message-text">First message &lt;script&gt;alert\(1\)&lt;\/script&gt; second line<\/pre> <\/details>/,
+  );
+  // The reply from Sent says where it is and links to itself there.
+  assert.match(page.body, /To: Mallory &lt;evil&gt;\. In Sent/);
+  assert.match(page.body, /<a href="\/f\/Sent\/4">Open this message<\/a>/);
+  // The newest: its text shown, not folded, with the reply links and their shortcuts.
+  assert.match(
+    page.body,
+    /To: Alice\. Unread\. Has attachment <\/p> <pre class="message-text">Latest words of the conversation<\/pre>/,
+  );
+  assert.match(
+    page.body,
+    /href="\/compose\?mode=reply&amp;message=INBOX%2F40&amp;back=INBOX" data-shortcut="r"/,
+  );
+  assert.equal(count(page.body, /data-shortcut="r"/g), 1);
+  assert.match(page.body, /<a href="\/f\/INBOX">Back to Inbox<\/a>/);
+});
+
+test('a conversation of an unknown message is a 404 page; the plain index returns when off', async () => {
+  const missing = await get('/f/INBOX/999/thread');
+  assert.equal(missing.statusCode, 404);
+  await saveSettings({});
+  webcache.calls.length = 0;
+  await get('/f/INBOX');
+  assert.ok(webcache.calls.includes('listMessages'));
+  assert.ok(!webcache.calls.includes('listThreads'));
+});
