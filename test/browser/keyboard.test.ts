@@ -5,13 +5,12 @@
 /// <reference lib="dom" />
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ImapFlow } from 'imapflow';
 import type { Page } from 'playwright-core';
-import PostalMime from 'postal-mime';
-import { generateMailbox, type GeneratedMessage } from '../../src/ops/index.js';
+import { generateMailbox } from '../../src/ops/index.js';
 import { startAlphaMail } from '../harness/alphamail.js';
+import { sentByInInbox, waitForArrival } from '../harness/arrival.js';
 import { startBrowser } from '../harness/browser.js';
-import { startTestDovecot, testUser, type TestDovecot } from '../harness/dovecot.js';
+import { startTestDovecot, testUser } from '../harness/dovecot.js';
 import { expectedOrder, manifestByUid } from '../harness/expectations.js';
 import { startTestMta } from '../harness/mta.js';
 
@@ -19,8 +18,6 @@ const domain = 'demo.test';
 const messageCount = 40;
 /** More Tab presses than any page here has stops before the wanted control. */
 const maxTabs = 120;
-/** Delivery through Postfix and LMTP on loopback is immediate; this is ample. */
-const deliveryBudgetMs = 20_000;
 /** The third message's sender: a user of the test domain, so the reply is delivered to them. */
 const friend = { name: 'friend', password: 'friend-password' };
 const friendAddress = `${friend.name}@${domain}`;
@@ -97,52 +94,9 @@ async function skipToMain(page: Page): Promise<void> {
   assert.ok(focusVisible(main), 'main shows its focus');
 }
 
-/** The third-newest INBOX message, sent by the friend instead (From rewritten, folding too). */
-function fromFriend(messages: GeneratedMessage[]): GeneratedMessage {
-  const inbox = messages.filter((m) => m.folder === 'INBOX');
-  const third = [...inbox].sort((a, b) => b.expect.date.getTime() - a.expect.date.getTime())[2];
-  assert.ok(third, 'the mailbox has three INBOX messages');
-  const raw = third.raw.toString('latin1');
-  const end = raw.indexOf('\r\n\r\n');
-  const header = raw
-    .slice(0, end)
-    .replace(/^From:.*(\r\n[ \t].*)*/m, `From: Friend <${friendAddress}>`);
-  third.raw = Buffer.from(header + raw.slice(end), 'latin1');
-  third.expect.from = { name: 'Friend', address: friendAddress };
-  third.expect.size = third.raw.length;
-  return third;
-}
-
-/** Polls the user's INBOX until a message with this subject is there; returns it parsed. */
-async function waitForMail(dovecot: TestDovecot, subject: string) {
-  const imap = new ImapFlow(dovecot.imapOptions(friend));
-  await imap.connect();
-  try {
-    const deadline = Date.now() + deliveryBudgetMs;
-    while (Date.now() < deadline) {
-      const lock = await imap.getMailboxLock('INBOX');
-      try {
-        const uids = await imap.search({ header: { subject } }, { uid: true });
-        const uid = Array.isArray(uids) ? uids[0] : undefined;
-        const found =
-          uid === undefined
-            ? false
-            : await imap.fetchOne(String(uid), { source: true }, { uid: true });
-        if (found && found.source) return PostalMime.parse(found.source);
-      } finally {
-        lock.release();
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  } finally {
-    await imap.logout();
-  }
-  throw new Error(`“${subject}” did not reach ${friendAddress} in ${deliveryBudgetMs} ms`);
-}
-
 void test('AlphaMail with the keyboard only', { timeout: 120_000 }, async (t) => {
   const messages = generateMailbox({ seed: 9, count: messageCount, user: `demo@${domain}` });
-  const original = fromFriend(messages);
+  const original = sentByInInbox(messages, 2, { name: 'Friend', address: friendAddress });
   const dovecot = await startTestDovecot({ messages, users: [testUser, friend] });
   t.after(() => dovecot.stop());
   const mta = await startTestMta({ dovecot, domain });
@@ -216,7 +170,7 @@ void test('AlphaMail with the keyboard only', { timeout: 120_000 }, async (t) =>
   });
 
   await t.test('the reply reached the friend through Postfix, In-Reply-To set', async () => {
-    const mail = await waitForMail(dovecot, `Re: ${subject}`);
+    const mail = await waitForArrival(dovecot.imapOptions(friend), `Re: ${subject}`);
     assert.equal(mail.subject, `Re: ${subject}`);
     assert.equal(mail.inReplyTo, original.expect.messageId);
     assert.equal(mail.from?.address, `${testUser.name}@${domain}`);

@@ -1,5 +1,6 @@
 // Proves AlphaMail works without JavaScript: Chromium with scripts disabled signs in, opens a
-// message, goes back and changes the page size; Debian's w3m reads the index and a message.
+// message, goes back, changes the page size, replies and sends through the real loopback Postfix
+// (the reply arrives with In-Reply-To); Debian's w3m reads the index and a message.
 /// <reference lib="dom" />
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,10 +8,12 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { generateMailbox, type GeneratedMessage } from '../../src/ops/index.js';
 import { startAlphaMail } from '../harness/alphamail.js';
+import { sentByInInbox, waitForArrival } from '../harness/arrival.js';
 import { startBrowser } from '../harness/browser.js';
 import { startTestDovecot, testUser } from '../harness/dovecot.js';
 import { expectedOrder, manifestByUid } from '../harness/expectations.js';
 import { FormClient, csrfToken } from '../harness/http-client.js';
+import { startTestMta } from '../harness/mta.js';
 
 const run = promisify(execFile);
 const domain = 'demo.test';
@@ -18,6 +21,9 @@ const messageCount = 60;
 const pageSize = 20;
 /** Wide enough that w3m never wraps a subject inside a table cell. */
 const w3mColumns = 400;
+/** The third message's sender: a user of the test domain, so the reply is delivered to them. */
+const friend = { name: 'friend', password: 'friend-password' };
+const friendAddress = `${friend.name}@${domain}`;
 
 /** Collapses runs of whitespace, as a text browser's layout does. */
 const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
@@ -33,16 +39,23 @@ async function w3mDump(url: string, cookie: string): Promise<string> {
 
 void test('AlphaMail without JavaScript', { timeout: 120_000 }, async (t) => {
   const messages = generateMailbox({ seed: 8, count: messageCount, user: `demo@${domain}` });
-  const dovecot = await startTestDovecot({ messages });
+  const original = sentByInInbox(messages, 2, { name: 'Friend', address: friendAddress });
+  const dovecot = await startTestDovecot({ messages, users: [testUser, friend] });
   t.after(() => dovecot.stop());
+  const mta = await startTestMta({ dovecot, domain });
+  t.after(() => mta.remove());
   const app = await startAlphaMail({
     imapServers: `${domain}=127.0.0.1:${dovecot.dovecot.port}[/] insecure`,
-    extraConfig: { default_page_size: String(pageSize) },
+    extraConfig: {
+      default_page_size: String(pageSize),
+      smtp_servers: `${domain}=127.0.0.1:${mta.port} insecure`,
+    },
   });
   t.after(() => app.stop());
   const byUid = await manifestByUid(dovecot, 'INBOX');
   const order = expectedOrder(byUid, 'date', 'desc');
   const subjectOf = (uid: number): string => (byUid.get(uid) as GeneratedMessage).expect.subject;
+  assert.equal(byUid.get(order[2] ?? 0)?.expect.messageId, original.expect.messageId);
 
   // First: the Chromium flow below changes the page size, a preference kept per user.
   await t.test('w3m reads the index and a message', async () => {
@@ -83,11 +96,12 @@ void test('AlphaMail without JavaScript', { timeout: 120_000 }, async (t) => {
       );
   });
 
+  const browser = await startBrowser(app.url);
+  t.after(() => browser.close());
+  const ctx = await browser.newContext({ javaScriptEnabled: false });
+  const page = await ctx.newPage();
+
   await t.test('Chromium with scripts off: sign in, open, back, page size', async () => {
-    const browser = await startBrowser(app.url);
-    t.after(() => browser.close());
-    const ctx = await browser.newContext({ javaScriptEnabled: false });
-    const page = await ctx.newPage();
     await page.setContent('<title>off</title><script>document.title = "on"</script>');
     assert.equal(await page.title(), 'off', 'page scripts do not run');
 
@@ -120,6 +134,41 @@ void test('AlphaMail without JavaScript', { timeout: 120_000 }, async (t) => {
       shown.map(squash),
       order.slice(0, newSize).map((uid) => squash(subjectOf(uid))),
     );
+    assert.deepEqual(browser.blocked, []);
+  });
+
+  await t.test('Chromium with scripts off: reply, send, "Message sent."', async () => {
+    const typed = 'Thanks, sent without JavaScript.';
+    // "Re:" is not stacked on a subject that has one already.
+    const subject = original.expect.subject.replace(/^(?!re:)/i, 'Re: ');
+    await Promise.all([
+      page.waitForNavigation(),
+      page.locator('table tbody tr').nth(2).locator('td.col-subject a').click(),
+    ]);
+    assert.equal(new URL(page.url()).pathname, `/f/INBOX/${order[2] ?? 0}`);
+    await Promise.all([page.waitForNavigation(), page.click('a[data-shortcut="r"]')]);
+    assert.equal(await page.locator('h1').textContent(), 'Reply');
+    assert.match(await page.inputValue('input[name="to"]'), new RegExp(friendAddress));
+    assert.equal(await page.inputValue('input[name="subject"]'), subject);
+    const quoted = await page.inputValue('textarea[name="text"]');
+    await page.fill('textarea[name="text"]', `${typed}\n\n${quoted}`);
+    await Promise.all([
+      page.waitForNavigation(),
+      page.click('button[name="action"][value="send"]'),
+    ]);
+    const url = new URL(page.url());
+    assert.equal(`${url.pathname}${url.search}`, '/f/INBOX?sent=1');
+    assert.equal(
+      squash((await page.locator('.status-notice').textContent()) ?? ''),
+      'Message sent.',
+    );
+    const focusedText = await page.evaluate(() => document.activeElement?.textContent ?? '');
+    assert.equal(squash(focusedText), 'Message sent.', 'the notice has focus, without scripts too');
+
+    const mail = await waitForArrival(dovecot.imapOptions(friend), subject);
+    assert.equal(mail.inReplyTo, original.expect.messageId);
+    assert.equal(mail.from?.address, `${testUser.name}@${domain}`);
+    assert.equal(mail.text?.split('\n')[0], typed);
     assert.deepEqual(browser.blocked, []);
   });
 });

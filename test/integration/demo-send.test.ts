@@ -10,9 +10,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ImapFlow } from 'imapflow';
-import PostalMime from 'postal-mime';
 import { freePort, startAlphaMail, startupBudgetMs } from '../harness/alphamail.js';
+import { waitForArrival } from '../harness/arrival.js';
 import { composeFields, fieldValue, postCompose } from '../harness/compose-client.js';
 import { FormClient, csrfToken } from '../harness/http-client.js';
 
@@ -20,8 +19,6 @@ const cliMain = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url))
 const domain = 'demo.test';
 /** Seeding 300 messages, two servers and both AlphaMail processes take a few seconds. */
 const demoStartBudgetMs = startupBudgetMs * 3;
-/** Delivery through Postfix and LMTP is immediate on loopback; this is ample. */
-const deliveryBudgetMs = 20_000;
 
 interface Demo {
   child: ChildProcess;
@@ -66,38 +63,6 @@ async function signIn(client: FormClient, user: string, password: string): Promi
   });
   assert.equal(page.status, 200, `${user} signs in`);
   assert.match(page.url, /\/f\/INBOX/);
-}
-
-/** Polls the user's INBOX over IMAP until a message with this subject is there. */
-async function waitForMail(imapPort: number, user: string, pass: string, subject: string) {
-  const imap = new ImapFlow({
-    host: '127.0.0.1',
-    port: imapPort,
-    secure: false,
-    auth: { user, pass },
-    logger: false,
-  });
-  await imap.connect();
-  try {
-    const deadline = Date.now() + deliveryBudgetMs;
-    while (Date.now() < deadline) {
-      const lock = await imap.getMailboxLock('INBOX');
-      try {
-        const uids = await imap.search({ header: { subject } }, { uid: true });
-        const uid = Array.isArray(uids) ? uids[0] : undefined;
-        if (uid !== undefined) {
-          const message = await imap.fetchOne(String(uid), { source: true }, { uid: true });
-          if (message && message.source) return PostalMime.parse(message.source);
-        }
-      } finally {
-        lock.release();
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  } finally {
-    await imap.logout();
-  }
-  throw new Error(`“${subject}” did not arrive in ${user}'s INBOX in ${deliveryBudgetMs} ms`);
 }
 
 function isPortOpen(port: number): Promise<boolean> {
@@ -149,7 +114,16 @@ void test(
       assert.equal(sent.status, 200, sent.body.slice(0, 2000));
       assert.match(sent.url, /\/f\/INBOX\?sent=1$/);
       assert.match(sent.body, /role="status"[^>]*>Message sent\.</);
-      const mail = await waitForMail(imapPort, 'friend', friendPassword, subject);
+      const mail = await waitForArrival(
+        {
+          host: '127.0.0.1',
+          port: imapPort,
+          secure: false,
+          auth: { user: 'friend', pass: friendPassword },
+          logger: false,
+        },
+        subject,
+      );
       assert.equal(mail.from?.address, `demo@${domain}`);
       assert.deepEqual(
         mail.to?.map((a) => a.address),
