@@ -230,6 +230,20 @@ void test('every page passes axe and the semantics rules', { timeout: 240_000 },
         await check('folder-delete-confirm', true);
         await visit('/settings', 200);
         await check('settings', false);
+        // Conversations: switched on in settings, then the threaded index and one conversation.
+        const saveSettings = () =>
+          Promise.all([page.waitForNavigation(), page.click('form.settings [type="submit"]')]);
+        await page.check('#threaded');
+        await saveSettings();
+        await visit('/f/INBOX', 200);
+        await check('index-threads', true);
+        const thread = await page.locator('tbody a[href$="/thread"]').first().getAttribute('href');
+        assert.ok(thread, 'a conversation row links to its conversation');
+        await visit(thread, 200);
+        await check('conversation', true);
+        await visit('/settings', 200);
+        await page.uncheck('#threaded');
+        await saveSettings();
         await visit('/search', 200);
         await check('search', true);
         await visit('/search?scope=folder&folder=INBOX&since=31.03.2025', 400);
