@@ -2,28 +2,19 @@
 // `alphamail webcache` and `alphamail web` as separate processes of the built CLI.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderConfigFile } from '../../src/config/index.js';
+import { freeLoopbackPort } from '../../src/ops/demo/host.js';
 
 const cliMain = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
 /** How long a process may take to become ready before the test fails. */
 export const startupBudgetMs = 20_000;
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A free port on 127.0.0.1 (the ops/demo helper, named as the tests know it). */
+export const freePort = freeLoopbackPort;
 
 export interface AlphaMailProcesses {
   url: string;

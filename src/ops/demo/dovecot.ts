@@ -5,17 +5,19 @@ import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AlphaMailError, sleep } from '../../base/index.js';
 import { renderDovecotConfig, type DemoNamespace } from './dovecot-config.js';
+import { freeLoopbackPort, installDebianPackages, isRoot } from './host.js';
 
 /** Where Debian's dovecot-core puts the daemon and the admin tool. */
 export const dovecotBinary = '/usr/sbin/dovecot';
 export const doveadmBinary = '/usr/bin/doveadm';
 /** The exact command a non-root person runs to get Dovecot. */
-export const dovecotInstallCommand = 'apt-get update && apt-get install -y dovecot-imapd';
+const dovecotPackages = ['dovecot-imapd'] as const;
+export const dovecotInstallCommand = `apt-get update && apt-get install -y ${dovecotPackages.join(' ')}`;
 /** System user that owns seeded mail when we run as root. */
 export const mailSystemUser = 'alphamail-mail';
 /** How long Dovecot may take to accept connections (it takes ~100 ms here). */
@@ -60,10 +62,6 @@ export interface DovecotInstance {
   stop(): Promise<void>;
 }
 
-function isRoot(): boolean {
-  return process.getuid?.() === 0;
-}
-
 export function ensureDovecotInstalled(): void {
   if (existsSync(dovecotBinary) && existsSync(doveadmBinary)) return;
   if (!isRoot()) {
@@ -73,22 +71,7 @@ export function ensureDovecotInstalled(): void {
       { command: dovecotInstallCommand },
     );
   }
-  execFileSync('sh', ['-c', dovecotInstallCommand], {
-    stdio: 'inherit',
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-}
-
-async function pickFreePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
+  installDebianPackages(dovecotPackages);
 }
 
 function idOf(flag: '-u' | '-g', user: string): number {
@@ -227,9 +210,9 @@ export async function startDovecot(opts: StartDovecotOptions): Promise<DovecotIn
   const autoTlsPort = opts.tlsPort === 0;
 
   for (let attempt = 1; ; attempt++) {
-    const port = autoPort ? await pickFreePort() : (opts.port as number);
+    const port = autoPort ? await freeLoopbackPort() : (opts.port as number);
     const tlsPort =
-      tls === null ? null : autoTlsPort ? await pickFreePort() : (opts.tlsPort as number);
+      tls === null ? null : autoTlsPort ? await freeLoopbackPort() : (opts.tlsPort as number);
     writeFileSync(
       configPath,
       renderDovecotConfig({

@@ -2,12 +2,13 @@
 // listener (SMTP AUTH checked by a local Dovecot) that delivers one domain by LMTP into that
 // Dovecot. Must not touch the system Postfix (/etc/postfix, port 25) nor send beyond loopback.
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { AlphaMailError, sleep } from '../../base/index.js';
 import { lmtpSocketName, mtaAuthSocketName } from './dovecot-config.js';
+import { freeLoopbackPort, installDebianPackages, isRoot } from './host.js';
 
 export const postfixBinary = '/usr/sbin/postfix';
 /** Dovecot's LMTP server, the other half of local delivery (Debian dovecot-lmtpd). */
@@ -21,12 +22,6 @@ export const postfixInstallCommand = `apt-get update && apt-get install -y ${pos
 const startBudgetMs = 20_000;
 /** `postfix start/stop/check` wait for the master; after this the start fails with the log. */
 const commandBudgetMs = 20_000;
-/** Longest time apt-get may take to install the packages on a slow mirror. */
-const installBudgetMs = 600_000;
-
-function isRoot(): boolean {
-  return process.getuid?.() === 0;
-}
 
 /** True when a private Postfix can run here: root, Postfix, Dovecot's LMTP and the user. */
 export function isLocalMtaAvailable(): boolean {
@@ -41,28 +36,14 @@ export function isLocalMtaAvailable(): boolean {
  */
 export function ensurePostfixInstalled(log: (line: string) => void): boolean {
   if (isLocalMtaAvailable() || !isRoot()) return isLocalMtaAvailable();
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const answers = [
-    'postfix postfix/main_mailer_type select No configuration',
-    'postfix postfix/mailname string localhost',
-  ];
-  // policy-rc.d exit 101 tells Debian not to start the services it installs.
-  const policy = '/usr/sbin/policy-rc.d';
-  const isOwnPolicy = !existsSync(policy);
   try {
     log(`installing Debian packages for sending mail: ${postfixPackages.join(' ')}`);
-    execFileSync('debconf-set-selections', [], { input: answers.join('\n') + '\n', env });
-    if (isOwnPolicy) writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
-    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env, timeout: installBudgetMs });
-    execFileSync(
-      'apt-get',
-      ['install', '-y', '-qq', '--no-install-recommends', ...postfixPackages],
-      { stdio: 'inherit', env, timeout: installBudgetMs },
-    );
+    installDebianPackages(postfixPackages, [
+      'postfix postfix/main_mailer_type select No configuration',
+      'postfix postfix/mailname string localhost',
+    ]);
   } catch (err) {
     log(`could not install ${postfixPackages.join(' ')}: ${String(err)}`);
-  } finally {
-    if (isOwnPolicy) rmSync(policy, { force: true });
   }
   return isLocalMtaAvailable();
 }
@@ -78,18 +59,6 @@ export interface PostfixInstance {
   readonly start: () => Promise<void>;
   /** Postfix's own log (maillog_file), for assertions and failure messages. */
   readonly logText: () => string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => done(port));
-    });
-  });
 }
 
 function run(args: string[]): Promise<string> {
@@ -274,7 +243,7 @@ export async function startPostfix(opts: {
   const id = (flag: string): number =>
     Number(execFileSync('id', [flag, mtaSystemUser], { encoding: 'utf8' }).trim());
   chownSync(join(dir, 'data'), id('-u'), id('-g'));
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   writeFileSync(
     join(etc, 'main.cf'),
     renderPostfixMainCf({
