@@ -2,6 +2,14 @@
 // fallback (Re:/Fwd:/AW:), cycles, repeated Message-IDs, and 10,000 messages in one go.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { FolderIndex, type IndexEntry } from '../../src/webcache/index/folder-index.js';
+import {
+  membersOf,
+  messageAt,
+  threadOfUid,
+  threadRow,
+  threadsOf,
+} from '../../src/webcache/threads/folder-threads.js';
 import { buildThreads } from '../../src/webcache/threads/thread-builder.js';
 import { ThreadKeys, messageIdsIn } from '../../src/webcache/threads/thread-keys.js';
 import { subjectKey } from '../../src/webcache/threads/subject.js';
@@ -220,4 +228,87 @@ test('10,000 messages in chains of five thread correctly', () => {
     assert.equal(first % chain, 0);
     assert.deepEqual(ids, [first, first + 1, first + 2, first + 3, first + 4]);
   }
+});
+
+function indexOf(path: string, entries: Partial<IndexEntry>[]): FolderIndex {
+  const index = new FolderIndex({ path, uidValidity: 1, highestModseq: '', uidNext: 1 });
+  index.append(
+    entries.map((e, i) => ({
+      uid: i + 1,
+      flags: 1,
+      size: 100,
+      dateMs: 0,
+      fromName: '',
+      fromAddress: '',
+      to: '',
+      subject: '',
+      messageId: '',
+      inReplyTo: '',
+      references: '',
+      textPart: '1',
+      textEncoding: 0,
+      textCharset: 'utf-8',
+      textSubtype: 1,
+      snippet: null,
+      ...e,
+    })),
+  );
+  return index;
+}
+
+test('a folder joined with Sent: rows newest first, Sent copies of folder mail shown once', () => {
+  const day = (d: number) => Date.UTC(2025, 0, d);
+  const inbox = indexOf('INBOX', [
+    { messageId: '<a@x>', subject: 'Plan', fromName: 'Ann', dateMs: day(1), snippet: 'a' },
+    { messageId: '<q@x>', subject: 'Other', fromAddress: 'q@x', dateMs: day(3), flags: 0 },
+    // Mail to oneself: the same message is in Sent too.
+    { messageId: '<c@x>', references: '<a@x> <b@x>', fromName: 'Me', dateMs: day(5), flags: 0 },
+  ]);
+  const sent = indexOf('Sent', [
+    { messageId: '<b@x>', inReplyTo: '<a@x>', fromName: 'Me', dateMs: day(2), snippet: 'b' },
+    { messageId: '<c@x>', references: '<a@x> <b@x>', fromName: 'Me', dateMs: day(5) },
+    { messageId: '<z@x>', fromName: 'Me', dateMs: day(9) },
+  ]);
+  const threads = threadsOf(inbox, sent);
+  assert.equal(threadsOf(inbox, sent), threads, 'kept while neither index changes');
+  // Sent-only conversations are not rows of INBOX.
+  assert.deepEqual(
+    [...threads.order].map((t) => threadRow(threads, t).row),
+    [
+      {
+        uid: 3,
+        subject: 'Plan',
+        participants: ['Ann', 'Me'],
+        count: 3,
+        unread: 1,
+        // The newest message (INBOX 3) has no preview yet; the row asks for it.
+        snippet: null,
+        latestDate: new Date(day(5)).toISOString(),
+      },
+      {
+        uid: 2,
+        subject: 'Other',
+        participants: ['q@x'],
+        count: 1,
+        unread: 1,
+        snippet: null,
+        latestDate: new Date(day(3)).toISOString(),
+      },
+    ],
+  );
+  const members = membersOf(threads, threadOfUid(threads, 1)).map((n) => messageAt(threads, n));
+  assert.deepEqual(
+    members.map((m) => [m.inSent ? 'Sent' : 'INBOX', m.index.uidAt(m.slot)]),
+    [
+      ['INBOX', 1],
+      ['Sent', 1],
+      ['INBOX', 3],
+    ],
+  );
+  assert.equal(threadRow(threads, threads.order[0] ?? 0).snippetUid, 3);
+  inbox.setSnippet(3, 'c');
+  assert.equal(threadRow(threads, threads.order[0] ?? 0).row.snippet, 'c');
+  inbox.removeUids([3]);
+  assert.notEqual(threadsOf(inbox, sent), threads, 'rebuilt after a removal');
+  assert.equal(threadRow(threadsOf(inbox, sent), 0).row.count, 3, 'the Sent copy now counts');
 });

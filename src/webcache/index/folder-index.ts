@@ -178,13 +178,24 @@ export class FolderIndex {
     return this.recordField(slot, 0);
   }
 
-  /** Message-ID, raw In-Reply-To and References (ids space-separated): threads/ reads these. */
-  threadingAt(slot: number): { messageId: string; inReplyTo: string; references: string } {
-    return {
-      messageId: this.recordField(slot, 1),
-      inReplyTo: this.recordField(slot, 2),
-      references: this.recordField(slot, 3),
-    };
+  /** Subject, Message-ID, raw In-Reply-To and References (ids space-separated), read at once. */
+  threadingAt(slot: number): {
+    subject: string;
+    messageId: string;
+    inReplyTo: string;
+    references: string;
+  } {
+    if (slot < 0 || slot >= this.columns.count) {
+      return { subject: '', messageId: '', inReplyTo: '', references: '' };
+    }
+    const start = this.columns.recordStarts[slot] ?? 0;
+    let end = start;
+    for (let i = 0; i < 4; i++) end = this.records.indexOf(fieldEnd, end) + 1;
+    // One decode for the four fields: threads/ reads every message when it (re)threads a folder.
+    const [subject = '', messageId = '', inReplyTo = '', references = ''] = this.records
+      .read(start, Math.max(0, end - start - 1))
+      .split('\u0000');
+    return { subject, messageId, inReplyTo, references };
   }
 
   snippetAt(slot: number): string | null {

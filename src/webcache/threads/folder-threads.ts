@@ -36,7 +36,7 @@ function addAll(keys: ThreadKeys, index: FolderIndex, skipKnown: boolean, slots:
     const ids = index.threadingAt(slot);
     // A message both in the folder and in Sent (mail to oneself) is shown once, from the folder.
     if (skipKnown && ids.messageId !== '' && keys.hasMessageId(ids.messageId)) continue;
-    keys.add({ ...ids, subject: index.subjectAt(slot), dateMs: index.dateAt(slot) });
+    keys.add({ ...ids, dateMs: index.dateAt(slot) });
     slots.push(slot);
   }
 }

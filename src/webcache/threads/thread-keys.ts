@@ -5,6 +5,8 @@ import { subjectKey } from './subject.js';
 
 /** Parent chain kept per message: References are capped when indexed, this caps In-Reply-To too. */
 export const maxChainIds = 21;
+/** Distinct raw subjects remembered while adding (bounds the memo on a folder of one-offs). */
+const maxRawSubjects = 50_000;
 /** A Message-ID longer than this is junk, not a key worth a map entry. */
 const maxMessageIdChars = 998;
 
@@ -52,6 +54,8 @@ export class ThreadKeys {
   /** Message-ID → key; keys are dense from 0. */
   private readonly idKeys = new Map<string, number>();
   private readonly subjectKeys = new Map<string, number>();
+  /** Subjects as written → subjectOf's answer. */
+  private readonly rawSubjects = new Map<string, number>();
   /** Per message: its Message-ID key, -1 when it has none. */
   private ownIds = new IntVector();
   /** Per message: base-subject key, -1 when the subject is empty. */
@@ -118,16 +122,26 @@ export class ThreadKeys {
       if (id.length <= maxMessageIdChars && id !== own) this.chain.push(this.keyOf(id));
     }
     this.chainStarts.push(this.chain.length);
-    const subject = subjectKey(m.subject);
-    let subjectId = -1;
-    if (subject.base !== '') {
-      subjectId = this.subjectKeys.get(subject.base) ?? this.subjectKeys.size;
-      this.subjectKeys.set(subject.base, subjectId);
-    }
-    this.subjects.push(subjectId);
-    this.replies.push(subject.isReply ? 1 : 0);
+    const packed = this.subjectOf(m.subject);
+    this.subjects.push(packed < 0 ? -1 : packed >> 1);
+    this.replies.push(packed < 0 ? 0 : packed & 1);
     this.dates.push(m.dateMs);
     return this.ownIds.length - 1;
+  }
+
+  /** Base-subject key × 2 + reply bit, or -1 when there is no base; raw subjects repeat a lot. */
+  private subjectOf(raw: string): number {
+    const known = this.rawSubjects.get(raw);
+    if (known !== undefined) return known;
+    const subject = subjectKey(raw);
+    let packed = -1;
+    if (subject.base !== '') {
+      const id = this.subjectKeys.get(subject.base) ?? this.subjectKeys.size;
+      this.subjectKeys.set(subject.base, id);
+      packed = id * 2 + (subject.isReply ? 1 : 0);
+    }
+    if (this.rawSubjects.size < maxRawSubjects) this.rawSubjects.set(raw, packed);
+    return packed;
   }
 
   /** The packed arrays, for thread-builder.ts. */
