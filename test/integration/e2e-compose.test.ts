@@ -1,8 +1,8 @@
 // Proves writing mail end to end without JavaScript: real Dovecot, a real MTA on loopback that
 // delivers into it, `alphamail webcache` and `alphamail web` as processes, and multipart form
 // posts as a browser sends them. user1 sends user2 a non-ASCII subject with two attachments,
-// user2 downloads them byte-identical and replies; with the MTA stopped the send fails, the page
-// says so and Drafts keeps the recipients, text and attachments.
+// user2 downloads them byte-identical and replies, both see one conversation; with the MTA
+// stopped the send fails, the page says so and Drafts keeps the recipients, text and attachments.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -147,6 +147,7 @@ void test(
       }
     });
 
+    let replyUid = 0;
     await t.test('user2 replies through the reply page', async () => {
       const message = await two.get(`/f/INBOX/${receivedUid}`);
       const replyLink = /href="([^"]+)"\s+data-shortcut="r"/.exec(message.body)?.[1];
@@ -164,8 +165,24 @@ void test(
       assert.equal(sent.status, 200, sent.body.slice(0, 2000));
       assert.match(sent.body, /Message sent\./);
       const uid = await waitForSubject(one, 'INBOX', `Re: ${subject}`);
+      replyUid = uid;
       const got = await one.get(`/f/INBOX/${uid}`);
       assert.ok(decodeEntities(got.body).includes('Danke!'));
+    });
+
+    await t.test('both users see the message and the reply as one conversation', async () => {
+      // user1 wrote the first message (Sent) and got the reply; user2 the other way round.
+      for (const [client, uid, sentAt] of [
+        [one, replyUid, 0],
+        [two, receivedUid, 1],
+      ] as const) {
+        const page = await client.get(`/f/INBOX/${uid}/thread`);
+        assert.equal(page.status, 200);
+        const folders = [...page.body.matchAll(/href="\/f\/([^/"]+)\/\d+">Open this message/g)];
+        assert.equal(folders.length, 2, 'two messages in the conversation');
+        folders.forEach((m, i) => assert.equal(m[1] !== 'INBOX', i === sentAt, `message ${i + 1}`));
+        assert.ok(decodeEntities(page.body).includes('Danke!'), 'the reply text is shown');
+      }
     });
 
     await t.test('with the MTA stopped the send fails and Drafts keeps everything', async () => {
