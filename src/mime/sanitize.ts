@@ -321,9 +321,19 @@ export function sanitizeMailHtml(html: string, options: SanitizeMailOptions): Sa
     transformTags: { '*': (tagName, attribs) => sanitizer.transform(tagName, attribs) },
     exclusiveFilter: (frame) => sanitizer.dropped.has(frame.attribs),
   });
-  const markup = structural.replace(/<style>([\s\S]*?)<\/style>/g, (_whole, css: string) => {
-    const sheet = filterStyleSheet(css, sanitizer.css);
-    return sheet === '' ? '' : `<style>\n${sheet}\n</style>`;
-  });
+  // Each style element becomes a comment placeholder (sanitize-html drops comments and escapes
+  // "<" in text, so none can come from the message), then any stray <style> or </style> left by
+  // nested or unterminated style tags is dropped, then the filtered sheets go in: the output
+  // must read back the same when sanitised again.
+  const sheets: string[] = [];
+  const markup = structural
+    .replace(/<style>([\s\S]*?)<\/style>/g, (_whole, css: string) => {
+      const sheet = filterStyleSheet(css, sanitizer.css);
+      if (sheet === '' || sheet.includes('<')) return '';
+      sheets.push(`<style>\n${sheet}\n</style>`);
+      return `<!--style ${sheets.length - 1}-->`;
+    })
+    .replace(/<\/?style>/g, '')
+    .replace(/<!--style (\d+)-->/g, (_whole, n: string) => sheets[Number(n)] ?? '');
   return { html: brandSanitizedMailHtml(markup), remoteBlocked: sanitizer.remoteBlocked };
 }

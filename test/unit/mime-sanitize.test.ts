@@ -286,3 +286,16 @@ void test('property: arbitrary HTML-ish strings never throw and come out inert a
     { numRuns: 2000 },
   );
 });
+
+test('nested and unterminated style tags leave no stray tag and read back the same', () => {
+  for (const input of [
+    '<style/><style targetElement="x"<svg>',
+    '<style><svg>',
+    '<style><style>p{color:red}</style></style><p>x</p>',
+  ]) {
+    const first = sanitizeMailHtml(input, options).html.toString();
+    assert.doesNotMatch(first, /<\/?(svg|style)>(?![\s\S]*\n<\/style>)/, input);
+    assert.equal(sanitizeMailHtml(first, options).html.toString(), first, input);
+  }
+  assert.equal(sanitizeMailHtml('<style><svg>', options).html.toString(), '');
+});
