@@ -29,11 +29,6 @@ const preseeds = {
   ],
 };
 
-export const demoPackages = {
-  '/usr/sbin/dovecot': 'dovecot-imapd',
-  '/usr/bin/doveadm': 'dovecot-core',
-};
-
 export function ensurePackages(wanted) {
   const missing = [
     ...new Set(
