@@ -5,62 +5,28 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { silentLogger } from '../../src/base/index.js';
-import { buildWebApp } from '../../src/web/index.js';
-import {
-  cookieHeader,
-  csrfOf,
-  goodPassword,
-  goodUser,
-  startScriptedWebcache,
-  tempDir,
-  testConfig,
-  type ScriptedWebcache,
-} from './web-fixtures.js';
+import { csrfOf, startScriptedWebApp, type ScriptedWebApp } from './web-fixtures.js';
 
 /** Small, so a test can go over it with a few kilobytes. */
 const uploadLimitBytes = 4096;
 
-let temp: ReturnType<typeof tempDir>;
-let webcache: ScriptedWebcache;
+let scripted: ScriptedWebApp;
+let webcache: ScriptedWebApp['webcache'];
 let app: FastifyInstance;
 
 before(async () => {
-  temp = tempDir();
-  const config = testConfig(temp.dir, { maxUploadBytes: uploadLimitBytes });
-  webcache = await startScriptedWebcache(
-    config.webcache.kind === 'unix' ? config.webcache.socketPath : '',
-  );
-  app = buildWebApp({ config, logger: silentLogger(), client: webcache.client });
-  await app.ready();
+  scripted = await startScriptedWebApp({ maxUploadBytes: uploadLimitBytes });
+  ({ app, webcache } = scripted);
 });
 
-after(async () => {
-  await app.close();
-  await webcache.close();
-  temp.remove();
-});
+after(() => scripted.close());
 
 beforeEach(() => {
   webcache.compose.reset();
 });
 
-async function signIn(): Promise<string> {
-  const form = await app.inject({ method: 'GET', url: '/login' });
-  const cookie = cookieHeader(form.headers['set-cookie']);
-  const res = await app.inject({
-    method: 'POST',
-    url: '/login',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({
-      _csrf: csrfOf(form.body),
-      user: goodUser,
-      password: goodPassword,
-      domain: 'example.edu',
-    }).toString(),
-  });
-  assert.equal(res.statusCode, 303);
-  return cookieHeader(res.headers['set-cookie'], cookie);
+function signIn(): Promise<string> {
+  return scripted.signIn();
 }
 
 function get(url: string, cookie: string) {

@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
 import { AlphaMailError, silentLogger } from '../../src/base/index.js';
 import { defaultOpsConfig, type AlphaMailConfig } from '../../src/config/index.js';
 import {
@@ -17,6 +18,7 @@ import {
   type MethodHandlers,
   type WebcacheClient,
 } from '../../src/protocol/index.js';
+import { buildWebApp } from '../../src/web/index.js';
 import { createComposeScript, type ComposeScript } from './web-compose-script.js';
 import { organiseHandlers } from './web-organise-fixtures.js';
 import { searchHandlers } from './web-search-fixtures.js';
@@ -308,4 +310,51 @@ export function csrfOf(body: string): string {
   const match = /name="_csrf" value="([^"]+)"/.exec(body);
   if (!match?.[1]) throw new Error('page has no _csrf field');
   return match[1];
+}
+
+/** The web app on a temp-dir config, talking to a scripted webcache, with a sign-in helper. */
+export interface ScriptedWebApp {
+  readonly app: FastifyInstance;
+  readonly webcache: ScriptedWebcache;
+  /** Signs in as goodUser through the real login form; returns the session cookie header. */
+  signIn(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startScriptedWebApp(
+  overrides: Partial<AlphaMailConfig> = {},
+): Promise<ScriptedWebApp> {
+  const temp = tempDir();
+  const config = testConfig(temp.dir, overrides);
+  const webcache = await startScriptedWebcache(
+    config.webcache.kind === 'unix' ? config.webcache.socketPath : '',
+  );
+  const app = buildWebApp({ config, logger: silentLogger(), client: webcache.client });
+  await app.ready();
+  return {
+    app,
+    webcache,
+    async signIn() {
+      const form = await app.inject({ method: 'GET', url: '/login' });
+      const preCookie = cookieHeader(form.headers['set-cookie']);
+      const res = await app.inject({
+        method: 'POST',
+        url: '/login',
+        headers: { cookie: preCookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          _csrf: csrfOf(form.body),
+          user: goodUser,
+          password: goodPassword,
+          domain: 'example.edu',
+        }).toString(),
+      });
+      if (res.statusCode !== 303) throw new Error(`sign-in answered ${res.statusCode}`);
+      return cookieHeader(res.headers['set-cookie'], preCookie);
+    },
+    async close() {
+      await app.close();
+      await webcache.close();
+      temp.remove();
+    },
+  };
 }

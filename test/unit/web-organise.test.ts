@@ -5,57 +5,22 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { silentLogger } from '../../src/base/index.js';
-import { buildWebApp } from '../../src/web/index.js';
-import {
-  cookieHeader,
-  csrfOf,
-  goodPassword,
-  goodUser,
-  startScriptedWebcache,
-  tempDir,
-  testConfig,
-  type ScriptedWebcache,
-} from './web-fixtures.js';
+import { csrfOf, startScriptedWebApp, type ScriptedWebApp } from './web-fixtures.js';
 import { organiseCalls } from './web-organise-fixtures.js';
 
-let temp: ReturnType<typeof tempDir>;
-let webcache: ScriptedWebcache;
+let scripted: ScriptedWebApp;
 let app: FastifyInstance;
 let cookie = '';
 let csrf = '';
 
 before(async () => {
-  temp = tempDir();
-  const config = testConfig(temp.dir);
-  webcache = await startScriptedWebcache(
-    config.webcache.kind === 'unix' ? config.webcache.socketPath : '',
-  );
-  app = buildWebApp({ config, logger: silentLogger(), client: webcache.client });
-  await app.ready();
-  const form = await app.inject({ method: 'GET', url: '/login' });
-  const preCookie = cookieHeader(form.headers['set-cookie']);
-  const res = await app.inject({
-    method: 'POST',
-    url: '/login',
-    headers: { cookie: preCookie, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({
-      _csrf: csrfOf(form.body),
-      user: goodUser,
-      password: goodPassword,
-      domain: 'example.edu',
-    }).toString(),
-  });
-  assert.equal(res.statusCode, 303);
-  cookie = cookieHeader(res.headers['set-cookie'], preCookie);
+  scripted = await startScriptedWebApp();
+  ({ app } = scripted);
+  cookie = await scripted.signIn();
   csrf = csrfOf((await get('/f/INBOX')).body);
 });
 
-after(async () => {
-  await app.close();
-  await webcache.close();
-  temp.remove();
-});
+after(() => scripted.close());
 
 beforeEach(() => {
   organiseCalls.length = 0;

@@ -4,58 +4,23 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { silentLogger } from '../../src/base/index.js';
-import { buildWebApp } from '../../src/web/index.js';
-import {
-  cookieHeader,
-  csrfOf,
-  goodPassword,
-  goodUser,
-  startScriptedWebcache,
-  tempDir,
-  testConfig,
-  type ScriptedWebcache,
-} from './web-fixtures.js';
+import { startScriptedWebApp, type ScriptedWebApp } from './web-fixtures.js';
 import { scriptedHitCount, searchCalls } from './web-search-fixtures.js';
 
 /** The fixture config's default page size (testConfig: defaultPageSize 50). */
 const pageSize = 50;
 
-let temp: ReturnType<typeof tempDir>;
-let webcache: ScriptedWebcache;
+let scripted: ScriptedWebApp;
 let app: FastifyInstance;
 let cookie = '';
 
 before(async () => {
-  temp = tempDir();
-  const config = testConfig(temp.dir);
-  webcache = await startScriptedWebcache(
-    config.webcache.kind === 'unix' ? config.webcache.socketPath : '',
-  );
-  app = buildWebApp({ config, logger: silentLogger(), client: webcache.client });
-  await app.ready();
-  const form = await app.inject({ method: 'GET', url: '/login' });
-  const preCookie = cookieHeader(form.headers['set-cookie']);
-  const res = await app.inject({
-    method: 'POST',
-    url: '/login',
-    headers: { cookie: preCookie, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({
-      _csrf: csrfOf(form.body),
-      user: goodUser,
-      password: goodPassword,
-      domain: 'example.edu',
-    }).toString(),
-  });
-  assert.equal(res.statusCode, 303);
-  cookie = cookieHeader(res.headers['set-cookie'], preCookie);
+  scripted = await startScriptedWebApp();
+  ({ app } = scripted);
+  cookie = await scripted.signIn();
 });
 
-after(async () => {
-  await app.close();
-  await webcache.close();
-  temp.remove();
-});
+after(() => scripted.close());
 
 beforeEach(() => {
   searchCalls.length = 0;

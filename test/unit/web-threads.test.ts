@@ -6,55 +6,21 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { silentLogger } from '../../src/base/index.js';
-import { buildWebApp } from '../../src/web/index.js';
-import {
-  cookieHeader,
-  csrfOf,
-  goodPassword,
-  goodUser,
-  startScriptedWebcache,
-  tempDir,
-  testConfig,
-  type ScriptedWebcache,
-} from './web-fixtures.js';
+import { csrfOf, startScriptedWebApp, type ScriptedWebApp } from './web-fixtures.js';
 import { conversationCalls, scriptedThreadCount } from './web-thread-fixtures.js';
 
-let temp: ReturnType<typeof tempDir>;
-let webcache: ScriptedWebcache;
+let scripted: ScriptedWebApp;
+let webcache: ScriptedWebApp['webcache'];
 let app: FastifyInstance;
 let cookie = '';
 
 before(async () => {
-  temp = tempDir();
-  const config = testConfig(temp.dir);
-  webcache = await startScriptedWebcache(
-    config.webcache.kind === 'unix' ? config.webcache.socketPath : '',
-  );
-  app = buildWebApp({ config, logger: silentLogger(), client: webcache.client });
-  await app.ready();
-  const form = await app.inject({ method: 'GET', url: '/login' });
-  const preCookie = cookieHeader(form.headers['set-cookie']);
-  const res = await app.inject({
-    method: 'POST',
-    url: '/login',
-    headers: { cookie: preCookie, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({
-      _csrf: csrfOf(form.body),
-      user: goodUser,
-      password: goodPassword,
-      domain: 'example.edu',
-    }).toString(),
-  });
-  assert.equal(res.statusCode, 303);
-  cookie = cookieHeader(res.headers['set-cookie'], preCookie);
+  scripted = await startScriptedWebApp();
+  ({ app, webcache } = scripted);
+  cookie = await scripted.signIn();
 });
 
-after(async () => {
-  await app.close();
-  await webcache.close();
-  temp.remove();
-});
+after(() => scripted.close());
 
 /** A page with runs of whitespace made one space, so markup can be matched however it wraps. */
 async function get(url: string): Promise<{ statusCode: number; body: string }> {
