@@ -1,6 +1,7 @@
 // Owns the message index page: a real table (caption, column headers that sort, aria-sort),
 // status as icons plus words, paging and the page-size form. Must not fetch or decide sorting.
 import { html, joinHtml, type Html } from '../../base/index.js';
+import { pagingNav } from './paging.js';
 import type { MessageSummary, Result, SortField, SortOrder } from '../../protocol/index.js';
 import { formatDate, formatSize, machineDate, shortAddresses } from './format.js';
 import { hiddenCsrf, statusNotice } from './layout.js';
@@ -147,24 +148,6 @@ export function indexTable(view: IndexView): Html {
   </table>`;
 }
 
-function pagingNav(view: IndexView): Html | null {
-  const { page, query } = view;
-  if (page.pageCount <= 1) return null;
-  const link = (target: number, label: string, rel: string | null): Html => {
-    const isHere = target === page.page || target < 1 || target > page.pageCount;
-    if (isHere) return html`<li><span class="disabled">${label}</span></li>`;
-    const href = folderUrl(page.folder.path, { ...query, page: target });
-    return html`<li><a href="${href}" ${rel ? html` rel="${rel}"` : null}>${label}</a></li>`;
-  };
-  return html`<nav class="paging" aria-label="Pages">
-    <p class="page-of">Page ${page.page} of ${page.pageCount}</p>
-    <ul>
-      ${link(1, 'First page', null)} ${link(page.page - 1, 'Previous page', 'prev')}
-      ${link(page.page + 1, 'Next page', 'next')} ${link(page.pageCount, 'Last page', null)}
-    </ul>
-  </nav>`;
-}
-
 function pageSizeForm(view: IndexView): Html {
   return html`<form method="post" action="/settings/page-size" class="page-size">
     ${hiddenCsrf(view.csrf)}
@@ -209,6 +192,12 @@ export function indexMain(view: IndexView): Html {
   ></p>`;
   return html`<h1>${page.folder.name}</h1>
     ${newMail} ${view.notice ? statusNotice(view.notice, { isFocused: true }) : null}
-    ${organise?.notice ?? null} ${organise?.folderActions ?? null} ${listing} ${pagingNav(view)}
+    ${organise?.notice ?? null} ${organise?.folderActions ?? null} ${listing}
+    ${pagingNav({
+      page: view.page.page,
+      pageCount: view.page.pageCount,
+      label: 'Pages',
+      urlOf: (n) => folderUrl(view.page.folder.path, { ...view.query, page: n }),
+    })}
     ${pageSizeForm(view)}`;
 }

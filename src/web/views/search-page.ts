@@ -2,6 +2,7 @@
 // results as an index table with a folder column for all-folders scope, caption and paging.
 // Must not fetch or validate: the route parses (search-form.ts) and asks the webcache.
 import { html, type Html } from '../../base/index.js';
+import { pagingNav } from './paging.js';
 import type { FolderInfo, Result, SearchHit, SortField, SortOrder } from '../../protocol/index.js';
 import {
   checkFields,
@@ -283,24 +284,6 @@ function resultsTable(view: ResultsView): Html {
   </table>`;
 }
 
-function pagingNav(view: ResultsView): Html | null {
-  const { page } = view;
-  if (page.pageCount <= 1) return null;
-  const link = (target: number, label: string, rel: string | null): Html => {
-    const isHere = target === page.page || target < 1 || target > page.pageCount;
-    if (isHere) return html`<li><span class="disabled">${label}</span></li>`;
-    const href = searchUrl(view.parsed.values, { ...view.query, page: target });
-    return html`<li><a href="${href}" ${rel ? html` rel="${rel}"` : null}>${label}</a></li>`;
-  };
-  return html`<nav class="paging" aria-label="Result pages">
-    <p class="page-of">Page ${page.page} of ${page.pageCount}</p>
-    <ul>
-      ${link(1, 'First page', null)} ${link(page.page - 1, 'Previous page', 'prev')}
-      ${link(page.page + 1, 'Next page', 'next')} ${link(page.pageCount, 'Last page', null)}
-    </ul>
-  </nav>`;
-}
-
 export function searchResultsMain(view: ResultsView): Html {
   const { page } = view;
   const body =
@@ -310,7 +293,13 @@ export function searchResultsMain(view: ResultsView): Html {
         </p>`
       : resultsTable(view);
   return html`<h1>Search results</h1>
-    ${body} ${pagingNav(view)}
+    ${body}
+    ${pagingNav({
+      page: view.page.page,
+      pageCount: view.page.pageCount,
+      label: 'Result pages',
+      urlOf: (n) => searchUrl(view.parsed.values, { ...view.query, page: n }),
+    })}
     <section aria-labelledby="refine-heading">
       <h2 id="refine-heading">Change the search</h2>
       ${searchForm(view.parsed, view.folders)}

@@ -2,6 +2,7 @@
 // per conversation — subject, participants, message count, latest date, unread state in words —
 // and paging. Must not fetch or decide the grouping: the webcache does.
 import { html, type Html } from '../../base/index.js';
+import { pagingNav } from './paging.js';
 import type { Result, ThreadSummary } from '../../protocol/index.js';
 import { formatDate, machineDate } from './format.js';
 import { statusNotice } from './layout.js';
@@ -67,23 +68,6 @@ function threadTable(page: ThreadPage): Html {
   </table>`;
 }
 
-function pagingNav(page: ThreadPage): Html | null {
-  if (page.pageCount <= 1) return null;
-  const link = (target: number, label: string, rel: string | null): Html => {
-    const isHere = target === page.page || target < 1 || target > page.pageCount;
-    if (isHere) return html`<li><span class="disabled">${label}</span></li>`;
-    const href = pageUrl(page.folder.path, target);
-    return html`<li><a href="${href}" ${rel ? html` rel="${rel}"` : null}>${label}</a></li>`;
-  };
-  return html`<nav class="paging" aria-label="Pages">
-    <p class="page-of">Page ${page.page} of ${page.pageCount}</p>
-    <ul>
-      ${link(1, 'First page', null)} ${link(page.page - 1, 'Previous page', 'prev')}
-      ${link(page.page + 1, 'Next page', 'next')} ${link(page.pageCount, 'Last page', null)}
-    </ul>
-  </nav>`;
-}
-
 export function threadIndexMain(view: ThreadIndexView): Html {
   const { page } = view;
   const body =
@@ -102,5 +86,11 @@ export function threadIndexMain(view: ThreadIndexView): Html {
   return html`<h1>${page.folder.name}</h1>
     ${newMail} ${view.notice ? statusNotice(view.notice) : null}
     <p class="view-mode">Shown as conversations. <a href="/settings">Change this in Settings</a></p>
-    ${body} ${pagingNav(page)}`;
+    ${body}
+    ${pagingNav({
+      page: page.page,
+      pageCount: page.pageCount,
+      label: 'Pages',
+      urlOf: (n) => pageUrl(page.folder.path, n),
+    })}`;
 }
