@@ -5,7 +5,7 @@ import formBody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from '../base/index.js';
 import type { AlphaMailConfig } from '../config/index.js';
-import { createWebcacheClient, type RpcEndpoint, type WebcacheClient } from '../protocol/index.js';
+import { createWebcacheClient, type WebcacheClient } from '../protocol/index.js';
 import type { WebDeps } from './context.js';
 import { registerCsrf } from './plugins/csrf.js';
 import { registerErrorPages } from './plugins/errors.js';
@@ -48,16 +48,9 @@ export interface WebOptions {
   readonly metrics?: WebMetrics;
 }
 
-export function endpointOf(config: AlphaMailConfig): RpcEndpoint {
-  const w = config.webcache;
-  return w.kind === 'unix'
-    ? { kind: 'unix', socketPath: w.socketPath }
-    : { kind: 'tcp', host: w.host, port: w.port, secret: w.secret };
-}
-
 export function buildWebApp(options: WebOptions): FastifyInstance {
   const { config, logger } = options;
-  const client = options.client ?? createWebcacheClient(endpointOf(config));
+  const client = options.client ?? createWebcacheClient(config.webcache);
   const sessions = openSessionStore(join(config.dataDir, sessionFileName), {
     idleTimeoutMs: config.sessionIdleTimeoutMinutes * 60_000,
     now: options.now,

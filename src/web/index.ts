@@ -3,7 +3,7 @@
 import type { Logger } from '../base/index.js';
 import type { AlphaMailConfig } from '../config/index.js';
 import type { WebcacheClient } from '../protocol/index.js';
-import { buildWebApp, endpointOf } from './app.js';
+import { buildWebApp } from './app.js';
 import { createWebMetrics, startMetricsListener } from './metrics.js';
 import { createWebcacheClient } from '../protocol/index.js';
 
@@ -21,7 +21,7 @@ export async function startWeb(opts: {
   client?: WebcacheClient;
 }): Promise<RunningWeb> {
   const metrics = createWebMetrics();
-  const client = opts.client ?? createWebcacheClient(endpointOf(opts.config));
+  const client = opts.client ?? createWebcacheClient(opts.config.webcache);
   const app = buildWebApp({ ...opts, client, metrics });
   const { host, port } = opts.config.webListen;
   const metricsListen = opts.config.ops.metricsListen;

@@ -19,13 +19,6 @@ export interface Webcache {
   close(): Promise<void>;
 }
 
-function endpointOf(config: AlphaMailConfig): RpcEndpoint {
-  const w = config.webcache;
-  return w.kind === 'unix'
-    ? { kind: 'unix', socketPath: w.socketPath }
-    : { kind: 'tcp', host: w.host, port: w.port, secret: w.secret };
-}
-
 /** A socket file left by a crashed webcache is removed; anything else there is an error. */
 function removeStaleSocket(path: string): void {
   if (!existsSync(path)) return;
@@ -52,7 +45,8 @@ export async function startWebcache(opts: {
   logger: Logger;
 }): Promise<Webcache> {
   const { config, logger } = opts;
-  const endpoint = endpointOf(config);
+  // The config's endpoint has the protocol's RpcEndpoint shape.
+  const endpoint: RpcEndpoint = config.webcache;
   const store = IndexStore.open(config.dataDir, logger);
   let sessionCount = (): number => 0;
   const metrics = createWebcacheMetrics(() => sessionCount());
