@@ -5,12 +5,11 @@ import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AlphaMailError, sleep } from '../../base/index.js';
 import { renderDovecotConfig, type DemoNamespace } from './dovecot-config.js';
-import { freeLoopbackPort, installDebianPackages, isRoot } from './host.js';
+import { freeLoopbackPort, installDebianPackages, isRoot, waitForGreeting } from './host.js';
 
 /** Where Debian's dovecot-core puts the daemon and the admin tool. */
 export const dovecotBinary = '/usr/sbin/dovecot';
@@ -135,27 +134,6 @@ function makeCertificate(dir: string): { certPath: string; keyPath: string } {
   return { certPath, keyPath };
 }
 
-/** Resolves when the port answers with an IMAP greeting, rejects when Dovecot exited. */
-async function waitForGreeting(port: number, hasExited: () => boolean): Promise<boolean> {
-  const deadline = Date.now() + dovecotStartupBudgetMs;
-  while (Date.now() < deadline) {
-    if (hasExited()) return false;
-    const greeted = await new Promise<boolean>((done) => {
-      const socket = connect({ host: '127.0.0.1', port });
-      const finish = (ok: boolean): void => {
-        socket.destroy();
-        done(ok);
-      };
-      socket.setTimeout(1000, () => finish(false));
-      socket.once('error', () => finish(false));
-      socket.once('data', (chunk: Buffer) => finish(chunk.toString('latin1').startsWith('* OK')));
-    });
-    if (greeted) return true;
-    await sleep(25);
-  }
-  return false;
-}
-
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -247,7 +225,7 @@ export async function startDovecot(opts: StartDovecotOptions): Promise<DovecotIn
         done();
       });
     });
-    const ready = await waitForGreeting(port, () => exited);
+    const ready = await waitForGreeting(port, '* OK', dovecotStartupBudgetMs, () => exited);
     if (!ready) {
       if (!exited && child.pid !== undefined) {
         child.kill('SIGKILL');

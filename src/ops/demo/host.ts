@@ -3,10 +3,15 @@
 // Must not start, stop or configure any system service.
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
+import { sleep } from '../../base/index.js';
 
 /** Longest time apt-get may take to install packages on a slow mirror. */
 const installBudgetMs = 600_000;
+/** One connection attempt waits this long for a greeting. */
+const greetingTryMs = 1000;
+/** Pause between attempts while a server starts. */
+const greetingRetryMs = 25;
 /** policy-rc.d answering 101 tells Debian's maintainer scripts not to start services. */
 const policyRcPath = '/usr/sbin/policy-rc.d';
 
@@ -55,4 +60,37 @@ export function installDebianPackages(
   } finally {
     if (isOwnPolicy) rmSync(policyRcPath, { force: true });
   }
+}
+
+/** One try: the server on 127.0.0.1:port sends a first line starting with `greeting`. */
+function greets(port: number, greeting: string): Promise<boolean> {
+  return new Promise<boolean>((done) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const finish = (ok: boolean): void => {
+      socket.destroy();
+      done(ok);
+    };
+    socket.setTimeout(greetingTryMs, () => finish(false));
+    socket.once('error', () => finish(false));
+    socket.once('data', (chunk: Buffer) => finish(chunk.toString('latin1').startsWith(greeting)));
+  });
+}
+
+/**
+ * Waits until a freshly started server on loopback greets (e.g. "* OK" for IMAP, "220" for
+ * SMTP); false after budgetMs or as soon as hasExited says the server is gone.
+ */
+export async function waitForGreeting(
+  port: number,
+  greeting: string,
+  budgetMs: number,
+  hasExited: () => boolean = () => false,
+): Promise<boolean> {
+  const deadline = Date.now() + budgetMs;
+  while (Date.now() < deadline) {
+    if (hasExited()) return false;
+    if (await greets(port, greeting)) return true;
+    await sleep(greetingRetryMs);
+  }
+  return false;
 }

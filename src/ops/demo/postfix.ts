@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { AlphaMailError, sleep } from '../../base/index.js';
 import { lmtpSocketName, mtaAuthSocketName } from './dovecot-config.js';
-import { freeLoopbackPort, installDebianPackages, isRoot } from './host.js';
+import { freeLoopbackPort, installDebianPackages, isRoot, waitForGreeting } from './host.js';
 
 export const postfixBinary = '/usr/sbin/postfix';
 /** Dovecot's LMTP server, the other half of local delivery (Debian dovecot-lmtpd). */
@@ -83,26 +83,6 @@ function abortOnExit(etc: string): void {
   process.once('exit', () => {
     for (const dir of runningInstances) spawnSync(postfixBinary, ['-c', dir, 'abort']);
   });
-}
-
-/** True once the port answers with an SMTP greeting. */
-async function waitForBanner(port: number): Promise<boolean> {
-  const deadline = Date.now() + startBudgetMs;
-  while (Date.now() < deadline) {
-    const greeted = await new Promise<boolean>((done) => {
-      const socket = connect({ host: '127.0.0.1', port });
-      const finish = (ok: boolean): void => {
-        socket.destroy();
-        done(ok);
-      };
-      socket.setTimeout(1000, () => finish(false));
-      socket.once('error', () => finish(false));
-      socket.once('data', (chunk: Buffer) => finish(chunk.toString('latin1').startsWith('220')));
-    });
-    if (greeted) return true;
-    await sleep(50);
-  }
-  return false;
 }
 
 function isPortOpen(port: number): Promise<boolean> {
@@ -267,7 +247,7 @@ export async function startPostfix(opts: {
     });
     isRunning = true;
     abortOnExit(etc);
-    if (!(await waitForBanner(port))) {
+    if (!(await waitForGreeting(port, '220', startBudgetMs))) {
       const log = logText().slice(-4000);
       throw new AlphaMailError(
         'AM_INTERNAL',
