@@ -12,7 +12,7 @@ import { sentByInInbox, waitForArrival } from '../harness/arrival.js';
 import { startBrowser } from '../harness/browser.js';
 import { startTestDovecot, testUser } from '../harness/dovecot.js';
 import { expectedOrder, manifestByUid } from '../harness/expectations.js';
-import { FormClient, csrfToken } from '../harness/http-client.js';
+import { FormClient } from '../harness/http-client.js';
 import { startTestMta } from '../harness/mta.js';
 
 const run = promisify(execFile);
@@ -60,13 +60,7 @@ void test('AlphaMail without JavaScript', { timeout: 120_000 }, async (t) => {
   // First: the Chromium flow below changes the page size, a preference kept per user.
   await t.test('w3m reads the index and a message', async () => {
     const client = new FormClient(app.url);
-    const login = await client.get('/login');
-    const signedIn = await client.post('/login', {
-      _csrf: csrfToken(login.body),
-      user: testUser.name,
-      password: testUser.password,
-      domain,
-    });
+    const signedIn = await client.signIn(testUser.name, testUser.password, domain);
     assert.equal(signedIn.status, 200);
     const cookie = client.cookieHeader();
 

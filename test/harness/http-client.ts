@@ -75,6 +75,12 @@ export class FormClient {
       body: await res.text(),
     };
   }
+
+  /** Signs in through the real form (GET /login for its token, then POST); the page it ends on. */
+  async signIn(user: string, password: string, domain: string): Promise<Page> {
+    const login = await this.get('/login');
+    return this.post('/login', { _csrf: csrfToken(login.body), user, password, domain });
+  }
 }
 
 /** The value of the first hidden `_csrf` field in a page. */

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort, startAlphaMail, startupBudgetMs } from '../harness/alphamail.js';
 import { waitForArrival } from '../harness/arrival.js';
 import { composeFields, fieldValue, postCompose } from '../harness/compose-client.js';
-import { FormClient, csrfToken } from '../harness/http-client.js';
+import { FormClient } from '../harness/http-client.js';
 
 const cliMain = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const domain = 'demo.test';
@@ -54,13 +54,7 @@ function bannerValue(output: string, pattern: RegExp): string {
 }
 
 async function signIn(client: FormClient, user: string, password: string): Promise<void> {
-  const login = await client.get('/login');
-  const page = await client.post('/login', {
-    _csrf: csrfToken(login.body),
-    user,
-    password,
-    domain,
-  });
+  const page = await client.signIn(user, password, domain);
   assert.equal(page.status, 200, `${user} signs in`);
   assert.match(page.url, /\/f\/INBOX/);
 }

@@ -16,7 +16,7 @@ import {
   fieldValue,
   postCompose,
 } from '../harness/compose-client.js';
-import { FormClient, csrfToken } from '../harness/http-client.js';
+import { FormClient } from '../harness/http-client.js';
 import { startTestMta, type TestMta } from '../harness/mta.js';
 
 const domain = 'demo.test';
@@ -37,13 +37,7 @@ const files = [
 ];
 
 async function signIn(client: FormClient, user: { name: string; password: string }) {
-  const login = await client.get('/login');
-  const page = await client.post('/login', {
-    _csrf: csrfToken(login.body),
-    user: user.name,
-    password: user.password,
-    domain,
-  });
+  const page = await client.signIn(user.name, user.password, domain);
   assert.equal(page.status, 200, `${user.name} signs in`);
 }
 

@@ -11,7 +11,7 @@ import libmime from 'libmime';
 import PostalMime from 'postal-mime';
 import { startAlphaMail } from '../harness/alphamail.js';
 import { startTestDovecot, testUser } from '../harness/dovecot.js';
-import { FormClient, csrfToken } from '../harness/http-client.js';
+import { FormClient } from '../harness/http-client.js';
 import { seedRawMessages } from '../harness/raw-mail.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -176,13 +176,7 @@ void test(
     });
     t.after(() => app.stop());
     const client = new FormClient(app.url);
-    const login = await client.get('/login');
-    const signedIn = await client.post('/login', {
-      _csrf: csrfToken(login.body),
-      user: testUser.name,
-      password: testUser.password,
-      domain,
-    });
+    const signedIn = await client.signIn(testUser.name, testUser.password, domain);
     assert.equal(signedIn.status, 200);
 
     const problems: string[] = [];

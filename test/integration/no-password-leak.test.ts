@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { generateMailbox } from '../../src/ops/index.js';
 import { startAlphaMail } from '../harness/alphamail.js';
 import { startTestDovecot } from '../harness/dovecot.js';
-import { FormClient, csrfToken } from '../harness/http-client.js';
+import { FormClient } from '../harness/http-client.js';
 
 const domain = 'demo.test';
 const user = 'leakcheck';
@@ -100,13 +100,7 @@ void test('no password in any log line or data file after a session', async (t) 
   });
 
   const client = new FormClient(app.url);
-  const login = await client.get('/login');
-  const inbox = await client.post('/login', {
-    _csrf: csrfToken(login.body),
-    user,
-    password: good,
-    domain,
-  });
+  const inbox = await client.signIn(user, good, domain);
   assert.equal(inbox.status, 200);
   assert.match(inbox.url, /\/f\/INBOX/);
   const uid = /href="\/f\/INBOX\/(\d+)/.exec(inbox.body)?.[1];
@@ -115,13 +109,7 @@ void test('no password in any log line or data file after a session', async (t) 
   assert.equal((await client.get('/settings')).status, 200);
 
   const stranger = new FormClient(app.url);
-  const again = await stranger.get('/login');
-  const refused = await stranger.post('/login', {
-    _csrf: csrfToken(again.body),
-    user,
-    password: bad,
-    domain,
-  });
+  const refused = await stranger.signIn(user, bad, domain);
   assert.equal(refused.status, 401, 'the wrong password is refused');
 
   const needles = new Map([

@@ -14,7 +14,7 @@ import { ImapFlow } from 'imapflow';
 import { generateMailbox } from '../../src/ops/index.js';
 import { startAlphaMail } from '../harness/alphamail.js';
 import { startTestDovecot, testUser } from '../harness/dovecot.js';
-import { FormClient, csrfToken } from '../harness/http-client.js';
+import { FormClient } from '../harness/http-client.js';
 import { startTestMta } from '../harness/mta.js';
 
 const cliMain = join(dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
@@ -154,13 +154,7 @@ void test(
         await app.killWebcache('SIGKILL');
         await app.startWebcache();
         const client = new FormClient(app.url);
-        const login = await client.get('/login');
-        const signedIn = await client.post('/login', {
-          _csrf: csrfToken(login.body),
-          user: testUser.name,
-          password: testUser.password,
-          domain,
-        });
+        const signedIn = await client.signIn(testUser.name, testUser.password, domain);
         assert.equal(signedIn.status, 200);
         assert.match(signedIn.url, /\/f\/INBOX/);
         await waitFor('a good probe after the restart', 20_000, () =>

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { generateMailbox } from '../../src/ops/index.js';
 import { freePort, startAlphaMail } from '../harness/alphamail.js';
 import { startTestDovecot, testUser } from '../harness/dovecot.js';
-import { FormClient, csrfToken } from '../harness/http-client.js';
+import { FormClient } from '../harness/http-client.js';
 import { startImapProxy, waitForQuietWire } from '../harness/imap-proxy.js';
 
 const domain = 'demo.test';
@@ -109,13 +109,7 @@ void test(
     });
 
     const client = new FormClient(app.url);
-    const login = await client.get('/login');
-    const signedIn = await client.post('/login', {
-      _csrf: csrfToken(login.body),
-      user: testUser.name,
-      password: testUser.password,
-      domain,
-    });
+    const signedIn = await client.signIn(testUser.name, testUser.password, domain);
     assert.equal(signedIn.status, 200);
     assert.match(signedIn.url, /\/f\/INBOX/);
     await waitForQuietWire(proxy);
