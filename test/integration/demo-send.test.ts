@@ -37,7 +37,8 @@ async function startDemo(cwd: string): Promise<Demo> {
   child.stdout?.on('data', (c: Buffer) => (text += c.toString('utf8')));
   child.stderr?.on('data', (c: Buffer) => (text += c.toString('utf8')));
   const deadline = Date.now() + demoStartBudgetMs;
-  while (!text.includes('"web ready"')) {
+  // Both processes start side by side; a sign-in before the webcache listens gets "restarting".
+  while (!text.includes('"web ready"') || !text.includes('"webcache ready"')) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`the demo did not become ready:\n${text}`);
