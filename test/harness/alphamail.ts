@@ -65,8 +65,12 @@ export async function startAlphaMail(opts: {
     }),
   );
   const logs: string[] = [];
+  // `ALPHAMAIL_CPU_PROF_DIR=dir npm run bench`: both processes write V8 CPU profiles there on exit
+  // (NODE_OPTIONS may not carry --cpu-prof).
+  const profileDir = process.env.ALPHAMAIL_CPU_PROF_DIR;
+  const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   const spawnRole = (role: 'web' | 'webcache'): ChildProcess => {
-    const child = spawn(process.execPath, [cliMain, role, '--config', configPath], {
+    const child = spawn(process.execPath, [...nodeArgs, cliMain, role, '--config', configPath], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const collect = (chunk: Buffer): void => {
