@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { AlphaMailError } from '../base/index.js';
 
 export type Db = Database.Database;
+export type Statement = Database.Statement;
 
 /** One owner's schema history: step N (1-based) runs once, in order, never edited later. */
 export interface Migrations {

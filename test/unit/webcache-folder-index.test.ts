@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FolderIndex, type IndexEntry } from '../../src/webcache/index/folder-index.js';
+import { MemorySnippets } from '../../src/webcache/index/snippet-backend.js';
 
 const state = { path: 'INBOX', uidValidity: 7, highestModseq: '9', uidNext: 1 };
 
@@ -66,10 +67,12 @@ test('removals, snippet rewrites and compaction keep every other message intact'
 });
 
 test('a snapshot loads into an equal index that keeps growing', () => {
-  const index = new FolderIndex(state);
+  // The snapshot holds which previews are known; their text stays in the snippet backend.
+  const snippets = new MemorySnippets();
+  const index = new FolderIndex(state, undefined, snippets);
   index.append(Array.from({ length: 100 }, (_, i) => entry(i + 1)));
   index.removeUids([3, 50]);
-  const loaded = new FolderIndex(state, structuredClone(index.snapshot()));
+  const loaded = new FolderIndex(state, structuredClone(index.snapshot()), snippets);
   assert.deepEqual(all(loaded), all(index));
   loaded.append([entry(101), entry(102)]);
   assert.deepEqual(loaded.entryAt(loaded.slotOf(102)), entry(102));
@@ -81,4 +84,38 @@ test('a NUL inside a header field cannot break the packed record', () => {
   index.append([{ ...entry(1), subject: 'a\u0000b', messageId: '<x>' }]);
   assert.equal(index.subjectAt(0), 'a\ufffdb');
   assert.equal(index.entryAt(0).messageId, '<x>');
+});
+
+test('previews live in the backend: removed, cleared, moved and refetched when lost', () => {
+  const snippets = new MemorySnippets();
+  const index = new FolderIndex(state, undefined, snippets);
+  const entries = Array.from({ length: 40 }, (_, i) => entry(i + 1));
+  index.append(entries);
+  const withText = entries.filter((e) => e.snippet !== null);
+  assert.equal(snippets.size, withText.length);
+  assert.equal(index.pendingSnippets(), entries.length - withText.length);
+  // The snippet bit is the index's own: IMAP flag updates keep it and flagsAt never shows it.
+  index.setFlags(1, 2);
+  assert.equal(index.flagsAt(index.slotOf(1)), 2);
+  assert.equal(index.snippetAt(index.slotOf(1)), 'preview 1 ✓');
+  // Expunged messages take their previews with them.
+  index.removeUids([1, 2, 4]);
+  assert.equal(snippets.size, withText.length - 2);
+  assert.equal(snippets.get('INBOX', 7, 1), null);
+  // A preview the backend lost is asked for again instead of shown as empty.
+  snippets.remove('INBOX', 7, [5]);
+  const pending = index.pendingSnippets();
+  assert.equal(index.snippetAt(index.slotOf(5)), null);
+  assert.equal(index.hasSnippetAt(index.slotOf(5)), false);
+  assert.equal(index.pendingSnippets(), pending + 1);
+  // Attaching another backend moves every known preview into it.
+  const disk = new MemorySnippets();
+  index.attachSnippets(disk);
+  assert.equal(disk.size, snippets.size);
+  assert.equal(index.snippetAt(index.slotOf(6)), 'preview 6 ✓');
+  index.setSnippet(8, 'now known');
+  assert.equal(disk.get('INBOX', 7, 8), 'now known');
+  // A new UIDVALIDITY voids the folder's previews.
+  index.clear({ ...state, uidValidity: 8 });
+  assert.equal(disk.size, 0);
 });

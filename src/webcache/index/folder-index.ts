@@ -1,6 +1,8 @@
-// Owns one folder's compact message index: parallel typed arrays, interned ids and UTF-8 arenas,
+// Owns one folder's compact message index: parallel typed arrays, interned ids and a UTF-8 arena,
 // kept in ascending UID order (= IMAP sequence order). Must not talk IMAP or disk: sync/ and
-// persist/ do. Over 400 lines: the packed layout, its accessors and its compaction are one idea.
+// persist/ do (previews go through an injected SnippetBackend). Over 400 lines: the packed
+// layout, its accessors and its compaction are one idea.
+import { MemorySnippets, type SnippetBackend } from './snippet-backend.js';
 import { StringPool } from './string-pool.js';
 import {
   emptyIndexColumns,
@@ -20,7 +22,12 @@ export const flagBits = {
   draft: 8,
   deleted: 16,
   hasAttachments: 32,
+  /** The preview is stored in the snippet backend (set by the index, never by IMAP flags). */
+  hasSnippet: 64,
 } as const;
+
+/** Bits the index derives itself; an IMAP flag update keeps them. */
+const derivedBits = flagBits.hasAttachments | flagBits.hasSnippet;
 
 /** Transfer encodings of a snippet part, as a byte; index = code. */
 export const encodings = ['', '7bit', '8bit', 'binary', 'quoted-printable', 'base64'] as const;
@@ -29,9 +36,7 @@ export const textSubtypes = ['', 'plain', 'html'] as const;
 
 /** Ends each field of a record in the record arena; a NUL inside a header becomes U+FFFD. */
 const fieldEnd = 0;
-/** snippetLengths value for "not fetched yet". */
-const noSnippet = 0xffffffff;
-/** Arena garbage (removed messages, replaced snippets) tolerated before compacting, in bytes. */
+/** Arena garbage (removed messages) tolerated before compacting, in bytes. */
 const minGarbageBytes = 256 * 1024;
 
 /** Everything the index keeps about one message, as produced by imap/ and consumed here. */
@@ -93,7 +98,7 @@ export class FolderIndex {
   private columns: IndexColumns;
   private pool: StringPool;
   private records: TextArena;
-  private snippets: TextArena;
+  private snippets: SnippetBackend;
   /** Arena bytes no slot refers to any more; compacted away once large. */
   private garbageBytes = 0;
   /** Slots whose snippet is not fetched yet. */
@@ -103,16 +108,33 @@ export class FolderIndex {
   /** Bumped on any change at all (flags, snippets too): persistence compares it. */
   changeCount = 0;
 
-  constructor(state: FolderState, columns?: IndexColumns) {
+  /** `snippets`: where previews live (in memory unless the session attaches its store). */
+  constructor(state: FolderState, columns?: IndexColumns, snippets?: SnippetBackend) {
     this.state = state;
     this.columns = columns ?? FolderIndex.emptyColumns();
     this.pool = new StringPool(this.columns.pool);
     this.columns.pool = [];
     this.records = new TextArena(columns?.records);
-    this.snippets = new TextArena(columns?.snippets);
+    this.snippets = snippets ?? new MemorySnippets();
     for (let i = 0; i < this.columns.count; i++) {
-      if (this.columns.snippetLengths[i] === noSnippet) this.pending++;
+      if (((this.columns.flags[i] ?? 0) & flagBits.hasSnippet) === 0) this.pending++;
     }
+  }
+
+  /**
+   * Moves previews to `backend` (the session's SQLite store) and keeps them there from now on.
+   * Called once when a cache is registered with its session.
+   */
+  attachSnippets(backend: SnippetBackend): void {
+    if (backend === this.snippets) return;
+    const { path, uidValidity } = this.state;
+    for (let slot = 0; slot < this.columns.count; slot++) {
+      if (!this.hasSnippetAt(slot)) continue;
+      const uid = this.uidAt(slot);
+      const text = this.snippets.get(path, uidValidity, uid);
+      if (text !== null) backend.put(path, uidValidity, uid, text);
+    }
+    this.snippets = backend;
   }
 
   static emptyColumns(): IndexColumns {
@@ -125,7 +147,6 @@ export class FolderIndex {
     const out = trimIndexColumns(this.columns);
     out.pool = this.pool.all();
     out.records = this.records.toBytes();
-    out.snippets = this.snippets.toBytes();
     return out;
   }
 
@@ -142,8 +163,9 @@ export class FolderIndex {
     return this.columns.uids[slot] ?? 0;
   }
 
+  /** Flag bits of `slot` (IMAP flags and hasAttachments; the snippet bit is the index's own). */
   flagsAt(slot: number): number {
-    return this.columns.flags[slot] ?? 0;
+    return (this.columns.flags[slot] ?? 0) & ~flagBits.hasSnippet;
   }
 
   sizeAt(slot: number): number {
@@ -198,11 +220,21 @@ export class FolderIndex {
     return { subject, messageId, inReplyTo, references };
   }
 
+  /** Whether the preview of `slot` is known (a bit test: no lookup). */
+  hasSnippetAt(slot: number): boolean {
+    return ((this.columns.flags[slot] ?? 0) & flagBits.hasSnippet) !== 0;
+  }
+
+  /** The preview, null when not fetched yet ('' when the message has none). */
   snippetAt(slot: number): string | null {
-    if (slot < 0 || slot >= this.columns.count) return null;
-    const length = this.columns.snippetLengths[slot] ?? noSnippet;
-    if (length === noSnippet) return null;
-    return this.snippets.read(this.columns.snippetStarts[slot] ?? 0, length);
+    if (slot < 0 || slot >= this.columns.count || !this.hasSnippetAt(slot)) return null;
+    const text = this.snippets.get(this.state.path, this.state.uidValidity, this.uidAt(slot));
+    if (text === null) {
+      // The store lost it (e.g. a database from before a crash): fetch it again.
+      this.columns.flags[slot] = (this.columns.flags[slot] ?? 0) & ~flagBits.hasSnippet;
+      this.pending++;
+    }
+    return text;
   }
 
   textPartAt(slot: number): { part: string; encoding: string; charset: string; subtype: string } {
@@ -286,7 +318,7 @@ export class FolderIndex {
     if (c.count === c.uids.length) growIndexColumns(c);
     const i = c.count;
     c.uids[i] = e.uid;
-    c.flags[i] = e.flags;
+    c.flags[i] = e.flags & ~flagBits.hasSnippet;
     c.sizes[i] = Math.min(e.size, 0xffffffff);
     c.dates[i] = e.dateMs;
     c.textEncodings[i] = e.textEncoding;
@@ -301,7 +333,6 @@ export class FolderIndex {
       this.records.append(withoutNul(field));
       this.records.appendByte(fieldEnd);
     }
-    c.snippetLengths[i] = noSnippet;
     c.count = i + 1;
     this.pending++;
     if (e.snippet !== null) this.writeSnippet(i, e.snippet);
@@ -309,19 +340,9 @@ export class FolderIndex {
 
   private writeSnippet(slot: number, snippet: string): void {
     const c = this.columns;
-    const old = c.snippetLengths[slot] ?? noSnippet;
-    if (old === noSnippet) this.pending--;
-    const bytes = Buffer.byteLength(snippet, 'utf8');
-    if (old !== noSnippet && bytes <= old) {
-      // Fits where the old one was: overwrite in place, the tail becomes garbage.
-      c.snippetLengths[slot] = this.snippets.writeAt(c.snippetStarts[slot] ?? 0, snippet);
-      this.garbageBytes += old - bytes;
-      return;
-    }
-    if (old !== noSnippet) this.garbageBytes += old;
-    const at = this.snippets.append(snippet);
-    c.snippetStarts[slot] = at;
-    c.snippetLengths[slot] = this.snippets.length - at;
+    if (!this.hasSnippetAt(slot)) this.pending--;
+    this.snippets.put(this.state.path, this.state.uidValidity, this.uidAt(slot), snippet);
+    c.flags[slot] = (c.flags[slot] ?? 0) | flagBits.hasSnippet;
   }
 
   /** Sets the IMAP flag bits of `uid`, keeping the derived bits; false when unknown. */
@@ -329,7 +350,7 @@ export class FolderIndex {
     const slot = this.slotOf(uid);
     if (slot < 0) return false;
     const before = this.columns.flags[slot] ?? 0;
-    const after = (before & flagBits.hasAttachments) | (imapFlags & ~flagBits.hasAttachments);
+    const after = (before & derivedBits) | (imapFlags & ~derivedBits);
     if (after !== before) {
       this.columns.flags[slot] = after;
       this.changeCount++;
@@ -342,17 +363,16 @@ export class FolderIndex {
     if (slot < 0) return;
     this.writeSnippet(slot, snippet);
     this.changeCount++;
-    // The filler has just completed the folder: give back what growing left unused.
-    if (this.pending === 0) this.trimCapacity();
-    else this.compactIfWasteful();
   }
 
   /** Removes every UID for which `isGone` says so; returns how many went. */
   removeWhere(isGone: (uid: number) => boolean): number {
     const c = this.columns;
+    const goneWithSnippet: number[] = [];
     let write = 0;
     for (let read = 0; read < c.count; read++) {
       if (isGone(c.uids[read] ?? 0)) {
+        if (this.hasSnippetAt(read)) goneWithSnippet.push(c.uids[read] ?? 0);
         this.forgetText(read);
         continue;
       }
@@ -360,6 +380,7 @@ export class FolderIndex {
       write++;
     }
     const removed = c.count - write;
+    this.snippets.remove(this.state.path, this.state.uidValidity, goneWithSnippet);
     if (removed > 0) {
       c.count = write;
       this.version++;
@@ -375,9 +396,7 @@ export class FolderIndex {
     let end = start;
     for (let i = 0; i < 4; i++) end = this.records.indexOf(fieldEnd, end) + 1;
     this.garbageBytes += end - start;
-    const snippet = c.snippetLengths[slot] ?? noSnippet;
-    if (snippet === noSnippet) this.pending--;
-    else this.garbageBytes += snippet;
+    if (!this.hasSnippetAt(slot)) this.pending--;
   }
 
   removeUids(uids: Iterable<number>): number {
@@ -391,7 +410,6 @@ export class FolderIndex {
     this.compactIfWasteful();
     shrinkIndexColumns(this.columns);
     this.records.trim();
-    this.snippets.trim();
   }
 
   /** Records the mailbox state a completed sync reached. */
@@ -408,11 +426,11 @@ export class FolderIndex {
 
   /** Drops everything (UIDVALIDITY changed). */
   clear(state: FolderState): void {
+    this.snippets.removeFolder(this.state.path, this.state.uidValidity);
     this.state = state;
     this.columns = FolderIndex.emptyColumns();
     this.pool = new StringPool();
     this.records = new TextArena();
-    this.snippets = new TextArena();
     this.garbageBytes = 0;
     this.pending = 0;
     this.version++;
@@ -420,28 +438,22 @@ export class FolderIndex {
   }
 
   private compactIfWasteful(): void {
-    const live = this.records.length + this.snippets.length - this.garbageBytes;
+    const live = this.records.length - this.garbageBytes;
     if (this.garbageBytes > minGarbageBytes && this.garbageBytes > live) this.compact();
   }
 
-  /** Copies live text into fresh arenas in slot order; slots and ids do not change. */
+  /** Copies live text into a fresh arena in slot order; slots and ids do not change. */
   private compact(): void {
     if (this.garbageBytes === 0) return;
     const c = this.columns;
     const records = new TextArena();
-    const snippets = new TextArena();
     for (let i = 0; i < c.count; i++) {
       const start = c.recordStarts[i] ?? 0;
       let end = start;
       for (let f = 0; f < 4; f++) end = this.records.indexOf(fieldEnd, end) + 1;
       c.recordStarts[i] = records.copyFrom(this.records, start, end - start);
-      const length = c.snippetLengths[i] ?? noSnippet;
-      if (length !== noSnippet) {
-        c.snippetStarts[i] = snippets.copyFrom(this.snippets, c.snippetStarts[i] ?? 0, length);
-      }
     }
     this.records = records;
-    this.snippets = snippets;
     this.garbageBytes = 0;
   }
 }

@@ -7,8 +7,9 @@ const largeCapacitySlots = 65_536;
 
 /**
  * Columns as stored (and persisted); typed arrays may be longer than `count`. Repetitive strings
- * are pool ids; per-message text lives in UTF-8 arenas: `records` holds subject, Message-ID,
- * In-Reply-To and References each ended by a NUL byte, `snippets` the previews.
+ * are pool ids; per-message text lives in a UTF-8 arena: `records` holds subject, Message-ID,
+ * In-Reply-To and References each ended by a NUL byte. Previews are not here: see
+ * snippet-backend.ts.
  */
 export interface IndexColumns {
   count: number;
@@ -24,12 +25,9 @@ export interface IndexColumns {
   textPartIds: Uint32Array;
   textCharsetIds: Uint32Array;
   recordStarts: Uint32Array;
-  snippetStarts: Uint32Array;
-  snippetLengths: Uint32Array;
   /** Pool strings by id. */
   pool: string[];
   records: Uint8Array;
-  snippets: Uint8Array;
 }
 
 type NumericColumn = {
@@ -51,8 +49,6 @@ const numericColumns: readonly NumericColumn[] = [
   'textPartIds',
   'textCharsetIds',
   'recordStarts',
-  'snippetStarts',
-  'snippetLengths',
 ];
 
 type AnyColumn = Uint8Array | Uint32Array | Float64Array;
@@ -80,11 +76,8 @@ export function emptyIndexColumns(): IndexColumns {
     textPartIds: new Uint32Array(n),
     textCharsetIds: new Uint32Array(n),
     recordStarts: new Uint32Array(n),
-    snippetStarts: new Uint32Array(n),
-    snippetLengths: new Uint32Array(n),
     pool: [],
     records: new Uint8Array(0),
-    snippets: new Uint8Array(0),
   };
 }
 

@@ -7,12 +7,15 @@ import { deflateSync, inflateSync } from 'node:zlib';
 import type { Logger } from '../../base/index.js';
 import { openDatabase, type Db, type Migrations } from '../../store/index.js';
 import { FolderIndex, type FolderState, type IndexColumns } from '../index/folder-index.js';
+import type { SnippetBackend } from '../index/snippet-backend.js';
+import { SnippetStore, snippetTableStep } from './snippet-store.js';
 
 /**
  * Blob layout version; a blob of another version is ignored and the folder is rebuilt.
  * 2: packed columns (pool ids, UTF-8 record and snippet arenas) instead of string arrays.
+ * 3: snippets moved to their own table (a known-bit per message in the flags column).
  */
-const blobVersion = 2;
+const blobVersion = 3;
 /** Fast compression: indexes are saved often and are mostly text. */
 const deflateLevel = 1;
 
@@ -28,6 +31,7 @@ export const webcacheMigrations: Migrations = {
        blob BLOB NOT NULL,
        PRIMARY KEY (account, folder)
      )`,
+    snippetTableStep,
   ],
 };
 
@@ -49,10 +53,19 @@ function isStoredBlob(value: unknown): value is StoredBlob {
 }
 
 export class IndexStore {
+  private readonly snippets: SnippetStore;
+
   private constructor(
     private readonly db: Db,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.snippets = new SnippetStore(db);
+  }
+
+  /** One account's previews, kept in this database rather than in each folder index. */
+  snippetsFor(account: string): SnippetBackend {
+    return this.snippets.forAccount(account);
+  }
 
   static open(dataDir: string, logger: Logger): IndexStore {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -67,7 +80,8 @@ export class IndexStore {
     return new IndexStore(db, logger);
   }
 
-  load(account: string, folder: string): FolderIndex | null {
+  /** The saved index of `folder`, its previews read from `snippets` (see snippetsFor). */
+  load(account: string, folder: string, snippets?: SnippetBackend): FolderIndex | null {
     const row = this.db
       .prepare('SELECT blob FROM webcache_folder_index WHERE account = ? AND folder = ?')
       .get(account, folder) as { blob: Buffer } | undefined;
@@ -75,7 +89,7 @@ export class IndexStore {
     try {
       const value = deserialize(inflateSync(row.blob)) as unknown;
       if (!isStoredBlob(value)) return null;
-      return new FolderIndex(value.state, value.columns);
+      return new FolderIndex(value.state, value.columns, snippets);
     } catch (err) {
       this.logger.warn({ err, folder }, 'stored index unreadable; rebuilding');
       return null;
@@ -107,6 +121,7 @@ export class IndexStore {
   }
 
   close(): void {
+    this.snippets.flush();
     this.db.close();
   }
 }

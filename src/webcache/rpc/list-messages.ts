@@ -77,7 +77,7 @@ export function listMessages(ctx: RpcContext) {
       );
       // UIDs, not slots: an EXPUNGE during the snippet FETCH shifts slots.
       const uids = slots.map((s) => index.uidAt(s));
-      const missing = slots.filter((s) => index.snippetAt(s) === null).map((s) => index.uidAt(s));
+      const missing = slots.filter((s) => !index.hasSnippetAt(s)).map((s) => index.uidAt(s));
       if (missing.length > 0) {
         await fetchSnippets(client, index, missing);
         session.indexChanged(params.folder);

@@ -56,7 +56,7 @@ async function searchFolder(
     const slots = await searchSelected(client, index, criteria);
     const uids = slots.map((slot) => index.uidAt(slot));
     const needPreview = slots
-      .filter((slot) => index.snippetAt(slot) === null)
+      .filter((slot) => !index.hasSnippetAt(slot))
       .slice(-maxSnippetHitsPerFolder)
       .map((slot) => index.uidAt(slot));
     if (needPreview.length > 0) {

@@ -9,6 +9,7 @@ import type { DomainConfig } from '../../config/index.js';
 import type { FolderInfo } from '../../protocol/index.js';
 import type { FolderIndex } from '../index/folder-index.js';
 import type { IndexStore } from '../persist/index-store.js';
+import { MemorySnippets, type SnippetBackend } from '../index/snippet-backend.js';
 import { coldFirstPage, type ColdPreview } from '../sync/cold-preview.js';
 import { FolderCache } from '../sync/folder-cache.js';
 import { fetchFolderList } from '../sync/folder-list.js';
@@ -60,6 +61,8 @@ export class UserSession {
   private readonly password: string;
   private readonly onImapCommand: ((kind: string) => void) | undefined;
   private readonly store: IndexStore | null;
+  /** Where this account's previews live (SQLite when there is a store). */
+  private readonly snippets: SnippetBackend;
   private readonly queue = new OpQueue();
   private readonly mail = new EventEmitter();
   private client: ImapFlow | null = null;
@@ -81,6 +84,7 @@ export class UserSession {
     this.onImapCommand = input.onImapCommand;
     this.logger = input.logger.child({ account: this.account });
     this.store = input.store;
+    this.snippets = input.store?.snippetsFor(this.account) ?? new MemorySnippets();
     this.live = new LiveSync(this);
     this.refreshTimer = setInterval(
       () => this.refreshFolderListInBackground(),
@@ -220,7 +224,7 @@ export class UserSession {
         const lock = await this.lockFolder(client, path);
         try {
           cache ??= this.loadStored(path);
-          const synced = await syncSelectedFolder(client, cache, (c) => this.folders.set(path, c));
+          const synced = await syncSelectedFolder(client, cache, (c) => this.register(path, c));
           cache = synced.cache;
           this.selected = path;
         } finally {
@@ -271,7 +275,7 @@ export class UserSession {
   private async buildAfterPreview(client: ImapFlow, path: string, preview: FolderIndex) {
     try {
       await withDeadline(coldBuildBudgetMs, 'buildIndex', async () => {
-        const synced = await syncSelectedFolder(client, null, (c) => this.folders.set(path, c));
+        const synced = await syncSelectedFolder(client, null, (c) => this.register(path, c));
         // The page already shown keeps its snippets: showing it again sends no IMAP.
         for (let slot = 0; slot < preview.count; slot++) {
           const snippet = preview.snippetAt(slot);
@@ -288,8 +292,14 @@ export class UserSession {
   }
 
   private loadStored(path: string): FolderCache | null {
-    const index = this.store?.load(this.account, path) ?? null;
+    const index = this.store?.load(this.account, path, this.snippets) ?? null;
     return index ? new FolderCache(index) : null;
+  }
+
+  /** Keeps `cache` as the folder's, its previews in the account's snippet store. */
+  private register(path: string, cache: FolderCache): void {
+    cache.index.attachSnippets(this.snippets);
+    this.folders.set(path, cache);
   }
 
   /** The folder list, from cache or by LIST; a folder missing from it is refreshed once. */

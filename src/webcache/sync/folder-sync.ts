@@ -82,6 +82,8 @@ export async function syncSelectedFolder(
   if (!mailbox) throw new Error('no mailbox selected');
   const state = folderStateOf(mailbox);
   if (known === null || known.index.state.uidValidity !== state.uidValidity) {
+    // The old index's UIDs mean nothing now: drop it and its stored previews.
+    known?.index.clear(state);
     const cache = FolderCache.empty(state);
     register(cache);
     await buildIndex(client, cache);

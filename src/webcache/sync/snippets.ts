@@ -19,7 +19,7 @@ export async function fetchSnippets(
   const byPart = new Map<string, number[]>();
   for (const uid of uids) {
     const slot = index.slotOf(uid);
-    if (slot < 0 || index.snippetAt(slot) !== null) continue;
+    if (slot < 0 || index.hasSnippetAt(slot)) continue;
     const { part } = index.textPartAt(slot);
     const list = byPart.get(part) ?? [];
     list.push(uid);
@@ -57,7 +57,7 @@ export async function fetchSnippets(
 export function pendingSnippetUids(index: FolderIndex, limit: number): number[] {
   const out: number[] = [];
   for (let slot = index.count - 1; slot >= 0 && out.length < limit; slot--) {
-    if (index.snippetAt(slot) === null) out.push(index.uidAt(slot));
+    if (!index.hasSnippetAt(slot)) out.push(index.uidAt(slot));
   }
   return out;
 }

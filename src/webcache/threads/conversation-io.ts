@@ -59,7 +59,7 @@ export async function fillSnippets(
   const missing = uids
     .filter((uid) => {
       const slot = cache.index.slotOf(uid);
-      return slot >= 0 && cache.index.snippetAt(slot) === null;
+      return slot >= 0 && !cache.index.hasSnippetAt(slot);
     })
     .slice(-maxSnippetMessages);
   if (missing.length === 0) return;
