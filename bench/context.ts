@@ -22,10 +22,19 @@ export interface BenchSizes {
   messagesToOpen: number;
   /** Index pages per sort order in scenario 2. */
   warmPagesPerSort: number;
-  /** Signed-in users with an empty INBOX, for the memory per idle session. */
+  /** Signed-in users with an empty INBOX, for the memory per idle session: enough that their
+   * growth (~tens of KB each) stands above the webcache's RSS noise of a few MB. */
   idleUsers: number;
   pageSize: number;
   quietBudgetMs: number;
+  /** RSS counts as settled when it moves < 1% over this window (V8 gives the heap high-water
+   * back only after some idle seconds), */
+  rssSettleWindowMs: number;
+  /** but a memory figure waits no longer than this for it. */
+  rssSettleCapMs: number;
+  /** How long a memory figure waits for IMAP quiet first: the background build and snippet
+   * fill of a 100,000-message INBOX run ~100 s after its sign-in on a busy machine. */
+  memoryQuietBudgetMs: number;
 }
 
 export const fullSizes: BenchSizes = {
@@ -38,9 +47,12 @@ export const fullSizes: BenchSizes = {
   largeAttachmentBytes: 20 * 1024 * 1024,
   messagesToOpen: 20,
   warmPagesPerSort: 5,
-  idleUsers: 20,
+  idleUsers: 100,
   pageSize: 50,
   quietBudgetMs: 60_000,
+  rssSettleWindowMs: 5_000,
+  rssSettleCapMs: 30_000,
+  memoryQuietBudgetMs: 240_000,
 };
 
 export const quickSizes: BenchSizes = {
@@ -56,6 +68,9 @@ export const quickSizes: BenchSizes = {
   idleUsers: 3,
   pageSize: 50,
   quietBudgetMs: 20_000,
+  rssSettleWindowMs: 1_000,
+  rssSettleCapMs: 3_000,
+  memoryQuietBudgetMs: 20_000,
 };
 
 export const openUser = 'open';

@@ -1,5 +1,5 @@
-// Owns load generation and latency figures: closed-loop virtual users that run until a deadline,
-// and nearest-rank percentiles. Must not know what a page view does or where it goes.
+// Owns load generation and latency figures: closed-loop virtual users (with or without think
+// time) that run until a deadline, and nearest-rank percentiles. Must not know what a page view does or where it goes.
 
 /** Error messages kept per recorder, so a failing run shows why without flooding memory. */
 const keptErrorMessages = 5;
@@ -89,6 +89,42 @@ export async function runClosedLoop<U>(
     }),
   );
   return performance.now() - started;
+}
+
+/**
+ * Like runClosedLoop, but each user first waits `thinkMs(user)` before every step, as a person
+ * reads a page before the next click: the offered load is then about users / (mean think time +
+ * mean latency) instead of whatever the server can take. A step never starts after the
+ * deadline. Returns the wall time in ms, at least `durationMs` (users that stop early because
+ * their next think would end past the deadline were still "present" until it).
+ */
+export async function runThinkingLoop<U>(
+  users: readonly U[],
+  durationMs: number,
+  thinkMs: (user: U) => number,
+  step: (user: U, iteration: number) => Promise<void>,
+): Promise<number> {
+  const started = performance.now();
+  const deadline = started + durationMs;
+  await Promise.all(
+    users.map(async (user) => {
+      for (let iteration = 0; ; iteration++) {
+        const wait = thinkMs(user);
+        if (performance.now() + wait >= deadline) return;
+        await new Promise((r) => setTimeout(r, wait));
+        await step(user, iteration);
+      }
+    }),
+  );
+  return Math.max(durationMs, performance.now() - started);
+}
+
+/**
+ * Upper bound on the steps one user of runThinkingLoop can take: every step is preceded by at
+ * least `minThinkMs` of thinking and starts before the deadline (one extra for timer slack).
+ */
+export function maxStepsWithThinkTime(durationMs: number, minThinkMs: number): number {
+  return minThinkMs <= 0 ? Number.POSITIVE_INFINITY : Math.ceil(durationMs / minThinkMs);
 }
 
 /** Small deterministic generator so runs pick the same pages and messages. */

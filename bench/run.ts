@@ -18,16 +18,22 @@ import {
   type BenchSizes,
 } from './context.js';
 import type { PhaseResult } from './phase.js';
+import { maxStepsWithThinkTime } from './load.js';
+import { emptyMemoryFigures, webcacheRss, type MemoryFigures } from './memory.js';
 import { consistencyChecks, markdownReport, targetRows, type BenchResults } from './report.js';
-import { clickThrough, indexThenOpen, signInLoadUsers, type LoadUser } from './scenarios-load.js';
+import {
+  clickThrough,
+  indexThenOpen,
+  signInLoadUsers,
+  thinkTimeMinMs,
+  type LoadUser,
+} from './scenarios-load.js';
 import {
   coldSignIn,
   idleSessions,
   openMessages,
   signInAfterRestart,
   warmIndex,
-  webcacheRss,
-  type MemoryFigures,
 } from './scenarios-single.js';
 import { seedBenchMail, type BenchUserSpec, type SeededMail } from './seed.js';
 
@@ -101,26 +107,17 @@ async function runScenarios(
   only: ReadonlySet<ScenarioNumber>,
 ): Promise<Omit<BenchResults, 'meta' | 'checks'>> {
   const phases: PhaseResult[] = [];
-  const memory: MemoryFigures = {
-    webcacheRssStartBytes: webcacheRss(ctx),
-    webcacheRssEndBytes: null,
-    bytesPerIndexedMessage: null,
-    bytesPerIndexedMessageAfterRestart: null,
-    bytesPerIdleSession: null,
-  };
+  const memory: MemoryFigures = emptyMemoryFigures(webcacheRss(ctx));
   if (only.has(1) || only.has(2) || only.has(6)) {
-    const cold = await coldSignIn(ctx);
+    const cold = await coldSignIn(ctx, memory);
     phases.push(...cold.phases);
-    memory.bytesPerIndexedMessage = cold.bytesPerIndexedMessage;
     if (only.has(2)) phases.push(...(await warmIndex(ctx, cold.largest)));
   }
   let opened: Awaited<ReturnType<typeof openMessages>> = { phases: [], opens: [], largeUid: 0 };
   if (only.has(3)) {
     opened = await openMessages(ctx);
     phases.push(...opened.phases);
-    const idle = await idleSessions(ctx);
-    phases.push(idle.phase);
-    memory.bytesPerIdleSession = idle.bytesPerIdleSession;
+    phases.push(await idleSessions(ctx, memory));
   }
 
   const users: LoadUser[] = [];
@@ -137,9 +134,7 @@ async function runScenarios(
   memory.webcacheRssEndBytes = webcacheRss(ctx);
 
   if (only.has(6)) {
-    const restart = await signInAfterRestart(ctx);
-    phases.push(restart.phase);
-    memory.bytesPerIndexedMessageAfterRestart = restart.bytesPerIndexedMessage;
+    phases.push(await signInAfterRestart(ctx, memory));
   }
   return {
     phases,
@@ -204,7 +199,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         memoryBytes: totalmem(),
       },
       ...measured,
-      checks: consistencyChecks(measured.phases, measured.memory, options.only),
+      checks: consistencyChecks(
+        measured.phases,
+        measured.memory,
+        options.only,
+        sizes.scenario5Users * maxStepsWithThinkTime(sizes.loopDurationMs, thinkTimeMinMs),
+      ),
     };
     return results;
   } finally {

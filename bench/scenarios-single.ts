@@ -4,8 +4,8 @@ import { ImapFlow, type MessageStructureObject } from 'imapflow';
 import { AlphaMailUser, type IndexView } from './alphamail-user.js';
 import { baselineIndexPage, baselineMessagePage } from './baseline-client.js';
 import { baselineTarget, coldUser, idleUser, openUser, type BenchContext } from './context.js';
-import { measurePhase, waitForQuiet, type PhaseResult } from './phase.js';
-import { residentBytes } from './probes.js';
+import { measureRssGrowth, type MemoryFigures } from './memory.js';
+import { measurePhase, type PhaseResult } from './phase.js';
 
 export interface MessageOpen {
   uid: number;
@@ -19,56 +19,40 @@ export interface MessageOpen {
   baselineImapBytes: number;
 }
 
-export interface MemoryFigures {
-  webcacheRssStartBytes: number | null;
-  webcacheRssEndBytes: number | null;
-  /** RSS growth from signing in the largest cold user, per message of its INBOX (includes
-   * the heap high-water mark of the initial IMAP fetch). */
-  bytesPerIndexedMessage: number | null;
-  /** The same after a webcache restart, the index loaded from the persisted copy. */
-  bytesPerIndexedMessageAfterRestart: number | null;
-  /** RSS growth per signed-in user with an empty INBOX. */
-  bytesPerIdleSession: number | null;
-}
-
-export function webcacheRss(ctx: BenchContext): number | null {
-  const pid = ctx.alphamail.webcacheProcess()?.pid;
-  return pid === undefined ? null : residentBytes(pid);
-}
-
 function password(ctx: BenchContext, user: string): string {
   return ctx.mail.passwords.get(user) ?? '';
 }
 
-/** Scenario 1: each cold user signs in once; the largest one also gives memory per message. */
-export async function coldSignIn(ctx: BenchContext): Promise<{
-  phases: PhaseResult[];
-  bytesPerIndexedMessage: number | null;
-  largest: AlphaMailUser;
-}> {
+/**
+ * Scenario 1: each cold user signs in once; the largest one also gives the memory per indexed
+ * message (into `memory`).
+ */
+export async function coldSignIn(
+  ctx: BenchContext,
+  memory: MemoryFigures,
+): Promise<{ phases: PhaseResult[]; largest: AlphaMailUser }> {
   const phases: PhaseResult[] = [];
-  let bytesPerIndexedMessage: number | null = null;
   let largest: AlphaMailUser | null = null;
   const biggest = Math.max(...ctx.sizes.coldSizes);
   for (const size of ctx.sizes.coldSizes) {
     const name = coldUser(size);
     const user = new AlphaMailUser(ctx.alphamail.url, name, password(ctx, name));
-    await waitForQuiet(ctx.env);
-    const rssBefore = webcacheRss(ctx);
     const scenario = `1 cold sign-in, ${size} messages`;
-    phases.push(
-      await measurePhase(ctx.env, scenario, 'alphamail', ctx.alphamailProxy, async (rec) => {
+    const signIn = (): Promise<PhaseResult> =>
+      measurePhase(ctx.env, scenario, 'alphamail', ctx.alphamailProxy, async (rec) => {
         await rec('signin').time(() => user.signIn());
         return null;
-      }),
-    );
-    await waitForQuiet(ctx.env);
-    const rssAfter = webcacheRss(ctx);
+      });
     if (size === biggest) {
       largest = user;
-      if (rssBefore !== null && rssAfter !== null && size > 0) {
-        bytesPerIndexedMessage = Math.round((rssAfter - rssBefore) / size);
-      }
+      const what = { label: scenario, units: size, unitName: 'message' };
+      const grown = await measureRssGrowth(ctx, memory, what, signIn);
+      phases.push(grown.result);
+      memory.bytesPerIndexedMessage = grown.settled.bytesPerUnit;
+      memory.bytesPerIndexedMessagePeak = grown.peak.bytesPerUnit;
+      if (grown.settled.why !== null) memory.notMeasured.bytesPerIndexedMessage = grown.settled.why;
+    } else {
+      phases.push(await signIn());
     }
     const target = baselineTarget(ctx, name);
     phases.push(
@@ -85,7 +69,7 @@ export async function coldSignIn(ctx: BenchContext): Promise<{
     );
   }
   if (largest === null) throw new Error('no cold sizes configured');
-  return { phases, bytesPerIndexedMessage, largest };
+  return { phases, largest };
 }
 
 /** Every sort column in both orders, pages 1..n of each. */
@@ -234,33 +218,25 @@ export async function openMessages(
   return { phases, opens: [...opens.values()], largeUid };
 }
 
-/** Memory per idle session: RSS growth from signing in users whose INBOX is empty. */
-export async function idleSessions(ctx: BenchContext): Promise<{
-  phase: PhaseResult;
-  bytesPerIdleSession: number | null;
-}> {
-  await waitForQuiet(ctx.env);
-  const before = webcacheRss(ctx);
+/** Memory per idle session: steady-state RSS growth from signing in users whose INBOX is empty. */
+export async function idleSessions(ctx: BenchContext, memory: MemoryFigures): Promise<PhaseResult> {
   const count = ctx.sizes.idleUsers;
-  const phase = await measurePhase(
-    ctx.env,
-    'idle sessions: sign-in',
-    'alphamail',
-    ctx.alphamailProxy,
-    async (rec) => {
+  const what = { label: `idle sessions: sign-in ${count}`, units: count, unitName: 'session' };
+  const grown = await measureRssGrowth(ctx, memory, what, () =>
+    measurePhase(ctx.env, what.label, 'alphamail', ctx.alphamailProxy, async (rec) => {
       for (let n = 1; n <= count; n++) {
         const name = idleUser(n);
         const user = new AlphaMailUser(ctx.alphamail.url, name, password(ctx, name));
         await rec('signin').time(() => user.signIn());
       }
       return null;
-    },
+    }),
   );
-  await waitForQuiet(ctx.env);
-  const after = webcacheRss(ctx);
-  const bytesPerIdleSession =
-    before === null || after === null || count === 0 ? null : Math.round((after - before) / count);
-  return { phase, bytesPerIdleSession };
+  memory.idleSessions = count;
+  memory.bytesPerIdleSession = grown.settled.bytesPerUnit;
+  memory.bytesPerIdleSessionPeak = grown.peak.bytesPerUnit;
+  if (grown.settled.why !== null) memory.notMeasured.bytesPerIdleSession = grown.settled.why;
+  return grown.result;
 }
 
 /**
@@ -269,28 +245,25 @@ export async function idleSessions(ctx: BenchContext): Promise<{
  */
 export async function signInAfterRestart(
   ctx: BenchContext,
-): Promise<{ phase: PhaseResult; bytesPerIndexedMessage: number | null }> {
+  memory: MemoryFigures,
+): Promise<PhaseResult> {
   await ctx.alphamail.killWebcache('SIGTERM');
   await ctx.alphamail.startWebcache();
   const size = Math.max(...ctx.sizes.coldSizes);
   const name = coldUser(size);
   const user = new AlphaMailUser(ctx.alphamail.url, name, password(ctx, name));
   const scenario = `6 sign-in after webcache restart, ${size} messages`;
-  await waitForQuiet(ctx.env);
-  const before = webcacheRss(ctx);
-  const phase = await measurePhase(
-    ctx.env,
-    scenario,
-    'alphamail',
-    ctx.alphamailProxy,
-    async (rec) => {
+  const what = { label: scenario, units: size, unitName: 'message' };
+  const grown = await measureRssGrowth(ctx, memory, what, () =>
+    measurePhase(ctx.env, scenario, 'alphamail', ctx.alphamailProxy, async (rec) => {
       await rec('signin').time(() => user.signIn());
       return null;
-    },
+    }),
   );
-  await waitForQuiet(ctx.env);
-  const after = webcacheRss(ctx);
-  const bytesPerIndexedMessage =
-    before === null || after === null || size === 0 ? null : Math.round((after - before) / size);
-  return { phase, bytesPerIndexedMessage };
+  memory.bytesPerIndexedMessageAfterRestart = grown.settled.bytesPerUnit;
+  memory.bytesPerIndexedMessageAfterRestartPeak = grown.peak.bytesPerUnit;
+  if (grown.settled.why !== null) {
+    memory.notMeasured.bytesPerIndexedMessageAfterRestart = grown.settled.why;
+  }
+  return grown.result;
 }

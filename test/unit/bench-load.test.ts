@@ -1,0 +1,105 @@
+// The benchmark's load generator with think time: steps start only before the deadline, each
+// after a think, so a user's steps are bounded; the think times are seeded and in range.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { maxStepsWithThinkTime, runThinkingLoop, SeededRandom } from '../../bench/load.js';
+import { consistencyChecks } from '../../bench/report.js';
+import { emptyMemoryFigures } from '../../bench/memory.js';
+import { imapFigures, type PhaseResult } from '../../bench/phase.js';
+import { thinkTimeMaxMs, thinkTimeMinMs, thinkTimeMs } from '../../bench/scenarios-load.js';
+
+test('the step bound follows from the least think time', () => {
+  assert.equal(maxStepsWithThinkTime(3_000, 500), 6);
+  assert.equal(maxStepsWithThinkTime(30_000, 500), 60);
+  assert.equal(maxStepsWithThinkTime(1_000, 300), 4);
+  assert.equal(maxStepsWithThinkTime(1_000, 0), Number.POSITIVE_INFINITY);
+});
+
+test('think times are in range and the same for the same seed', () => {
+  const a = new SeededRandom(1001);
+  const b = new SeededRandom(1001);
+  const draws = Array.from({ length: 1_000 }, () => thinkTimeMs(a));
+  assert.deepEqual(
+    draws.slice(0, 20),
+    Array.from({ length: 20 }, () => thinkTimeMs(b)),
+  );
+  assert.ok(draws.every((d) => Number.isInteger(d) && d >= thinkTimeMinMs && d < thinkTimeMaxMs));
+  const mean = draws.reduce((s, d) => s + d, 0) / draws.length;
+  assert.ok(Math.abs(mean - (thinkTimeMinMs + thinkTimeMaxMs) / 2) < 50, `mean ${mean}`);
+});
+
+test('a thinking loop starts no step after the deadline and at most the bound per user', async () => {
+  const durationMs = 300;
+  const thinkMs = 40;
+  const starts = new Map<string, number[]>([
+    ['a', []],
+    ['b', []],
+  ]);
+  const begun = performance.now();
+  const wallMs = await runThinkingLoop(
+    ['a', 'b'],
+    durationMs,
+    () => thinkMs,
+    async (user) => {
+      starts.get(user)?.push(performance.now() - begun);
+      await new Promise((r) => setTimeout(r, 5));
+    },
+  );
+  assert.ok(wallMs >= durationMs, `${wallMs} ms`);
+  for (const [user, list] of starts) {
+    assert.ok(list.length >= 1, `${user} never stepped`);
+    assert.ok(list.length <= maxStepsWithThinkTime(durationMs, thinkMs), `${user}: ${list.length}`);
+    assert.ok(
+      list.every((at) => at < durationMs + 1),
+      `${user}: ${list.join(', ')}`,
+    );
+    // Each step came at least one think after the previous one began (timers may fire ~1 ms early).
+    list.forEach((at, i) => assert.ok(at >= (i + 1) * (thinkMs - 1), `${user} step ${i} at ${at}`));
+  }
+});
+
+function phase(scenario: string, system: 'alphamail' | 'baseline', pageViews: number): PhaseResult {
+  return {
+    scenario,
+    system,
+    latency: {},
+    pageViews,
+    errors: 0,
+    wallMs: 3_000,
+    pageViewsPerSecond: pageViews / 3,
+    imap: imapFigures(
+      {
+        connections: 0,
+        logins: system === 'baseline' ? pageViews : 0,
+        commands: system === 'baseline' ? { SELECT: pageViews } : {},
+        total: 0,
+        bytesFromServer: 0,
+        bytesFromClient: 0,
+      },
+      pageViews,
+    ),
+    dovecotCpuSeconds: 0,
+    dovecotCpuSecondsPer1000PageViews: 0,
+  };
+}
+
+test('the --quick check catches scenario 5 running without think time', () => {
+  const phases = [phase('5 3 users', 'alphamail', 18), phase('5 3 users', 'baseline', 19)];
+  const checks = consistencyChecks(phases, emptyMemoryFigures(1), new Set([5]), 18);
+  const think = checks.filter((c) => c.name.includes('users think between clicks'));
+  assert.deepEqual(
+    think.map((c) => [c.name, c.ok, c.detail]),
+    [
+      [
+        'scenario 5 (alphamail): at most 18 page views (users think between clicks)',
+        true,
+        '18 page views',
+      ],
+      [
+        'scenario 5 (baseline): at most 18 page views (users think between clicks)',
+        false,
+        '19 page views',
+      ],
+    ],
+  );
+});
