@@ -2,6 +2,7 @@
 // command and restarts one that dies, with a growing pause. Must not restart on shutdown.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Logger } from '../base/index.js';
+import { daemonEnv } from './daemon-env.js';
 
 /** Pause before restarting a crashed child, doubled per crash in a row, capped. */
 export const restartDelayMs = 500;
@@ -17,7 +18,7 @@ export function superviseChild(
   name: string,
   args: readonly string[],
   logger: Logger,
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv = daemonEnv(),
 ): Supervised {
   let child: ChildProcess | null = null;
   let stopping = false;

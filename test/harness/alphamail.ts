@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderConfigFile } from '../../src/config/index.js';
+import { daemonEnv } from '../../src/cli/daemon-env.js';
 import { freeLoopbackPort } from '../../src/ops/demo/host.js';
 
 const cliMain = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -72,6 +73,8 @@ export async function startAlphaMail(opts: {
   const spawnRole = (role: 'web' | 'webcache'): ChildProcess => {
     const child = spawn(process.execPath, [...nodeArgs, cliMain, role, '--config', configPath], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      // As `alphamail start` and the systemd units run them.
+      env: daemonEnv(),
     });
     const collect = (chunk: Buffer): void => {
       for (const line of chunk.toString('utf8').split('\n'))

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { daemonMallocEnv } from '../../src/cli/daemon-env.js';
 import { configKeys } from '../../src/config/index.js';
 
 const run = promisify(execFile);
@@ -129,6 +130,13 @@ test('every service runs the right command as alphamail, hardened', () => {
   assert.match(webcache.get('RestrictAddressFamilies')?.[0] ?? '', /\bAF_NETLINK\b/);
   assert.deepEqual(webcache.get('Restart'), ['always']);
   assert.deepEqual(directives('alphamail-web.service').get('RestrictNamespaces'), ['yes']);
+  // The daemons start with the malloc settings `alphamail start` gives them.
+  const mallocLine = Object.entries(daemonMallocEnv)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  for (const unit of ['alphamail-web.service', 'alphamail-webcache.service']) {
+    assert.deepEqual(directives(unit).get('Environment'), [mallocLine], unit);
+  }
   const timer = directives('alphamail-sweep.timer');
   assert.deepEqual(timer.get('OnCalendar'), ['daily']);
   assert.deepEqual(timer.get('Unit'), ['alphamail-sweep.service']);
