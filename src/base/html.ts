@@ -32,37 +32,75 @@ const mailToken = Symbol('mail-html');
 
 export type HtmlValue = Html | string | number | null | undefined | false | readonly HtmlValue[];
 
-const escapes: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
+/** Finds the first character that needs escaping; most text (names, subjects) has none. */
+const needsEscape = /[&<>"']/;
 
+/**
+ * Escapes the five characters that can end a text run or a quoted attribute. One pass, and the
+ * input itself when nothing needs escaping: this runs for every value on every page.
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => escapes[c] ?? c);
+  const first = text.search(needsEscape);
+  if (first === -1) return text;
+  let out = text.slice(0, first);
+  let runStart = first;
+  for (let i = first; i < text.length; i++) {
+    let entity: string;
+    switch (text.charCodeAt(i)) {
+      case 0x26:
+        entity = '&amp;';
+        break;
+      case 0x3c:
+        entity = '&lt;';
+        break;
+      case 0x3e:
+        entity = '&gt;';
+        break;
+      case 0x22:
+        entity = '&quot;';
+        break;
+      case 0x27:
+        entity = '&#39;';
+        break;
+      default:
+        continue;
+    }
+    if (runStart !== i) out += text.slice(runStart, i);
+    out += entity;
+    runStart = i + 1;
+  }
+  return runStart === text.length ? out : out + text.slice(runStart);
 }
 
 function render(value: HtmlValue): string {
-  if (value === null || value === undefined || value === false) return '';
+  if (typeof value === 'string') return escapeHtml(value);
   if (value instanceof Html) return value.toString();
-  if (Array.isArray(value)) return (value as readonly HtmlValue[]).map(render).join('');
+  if (value === null || value === undefined || value === false) return '';
+  // A number's text never holds a character that needs escaping.
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value)) return renderList(value as readonly HtmlValue[]);
   return escapeHtml(String(value));
+}
+
+function renderList(values: readonly HtmlValue[]): string {
+  let out = '';
+  for (const value of values) out += render(value);
+  return out;
 }
 
 /** Tagged template: interpolated strings are escaped unless they are Html. */
 export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Html {
   let out = strings[0] ?? '';
   for (let i = 0; i < values.length; i++) {
-    out += render(values[i]) + (strings[i + 1] ?? '');
+    out += render(values[i]);
+    out += strings[i + 1] ?? '';
   }
   return new Html(out, constructToken);
 }
 
 /** Joins fragments into one Html value. */
 export function joinHtml(parts: readonly HtmlValue[]): Html {
-  return new Html(parts.map(render).join(''), constructToken);
+  return new Html(renderList(parts), constructToken);
 }
 
 /**
