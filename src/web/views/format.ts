@@ -19,16 +19,41 @@ const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
   timeStyle: 'short',
 });
 
+/**
+ * Dates already shown, by their ISO text: an index page shows the same rows again and again, and
+ * Intl formatting is the dearest thing on it. Cleared when full, so memory stays bounded.
+ */
+const maxCachedDates = 20_000;
+
+interface ShownDate {
+  /** The readable form, or the raw value when it does not parse. */
+  readonly human: string;
+  /** The <time datetime> form, or null when it does not parse. */
+  readonly machine: string | null;
+}
+
+const shownDates = new Map<string, ShownDate>();
+
+function shownDate(iso: string): ShownDate {
+  const cached = shownDates.get(iso);
+  if (cached !== undefined) return cached;
+  const date = new Date(iso);
+  const shown: ShownDate = Number.isNaN(date.getTime())
+    ? { human: iso, machine: null }
+    : { human: dateTimeFormat.format(date), machine: date.toISOString() };
+  if (shownDates.size >= maxCachedDates) shownDates.clear();
+  shownDates.set(iso, shown);
+  return shown;
+}
+
 /** A readable date-time, or the raw value when it does not parse. */
 export function formatDate(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : dateTimeFormat.format(date);
+  return shownDate(iso).human;
 }
 
 /** A machine date for <time datetime>, or null when it does not parse. */
 export function machineDate(iso: string): string | null {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+  return shownDate(iso).machine;
 }
 
 /** The short form in the index: the name, else the address. */

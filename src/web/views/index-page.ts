@@ -73,24 +73,32 @@ function headerCell(field: SortField, view: IndexView): Html {
   </th>`;
 }
 
+function statusMark(icon: string, word: string, cls: string): Html {
+  return html`<span class="mark ${cls}"
+    ><span class="icon" aria-hidden="true">${icon}</span
+    ><span class="visually-hidden">${word}</span></span
+  >`;
+}
+
+/** The marks never change: built once, not for every row of every page. */
+const marks = {
+  unread: statusMark('●', 'Unread', 'mark-unread'),
+  flagged: statusMark('★', 'Flagged', 'mark-flagged'),
+  answered: statusMark('↩', 'Answered', 'mark-answered'),
+  draft: statusMark('✎', 'Draft', 'mark-draft'),
+  attachment: statusMark('📎', 'Has attachment', 'mark-attachment'),
+} as const;
+
 export function statusCell(m: MessageSummary): Html {
-  const marks: Html[] = [];
-  const mark = (icon: string, word: string, cls: string): void => {
-    marks.push(
-      html`<span class="mark ${cls}"
-        ><span class="icon" aria-hidden="true">${icon}</span
-        ><span class="visually-hidden">${word}</span></span
-      >`,
-    );
-  };
-  if (m.isUnread) mark('●', 'Unread', 'mark-unread');
-  if (m.isFlagged) mark('★', 'Flagged', 'mark-flagged');
-  if (m.isAnswered) mark('↩', 'Answered', 'mark-answered');
-  if (m.isDraft) mark('✎', 'Draft', 'mark-draft');
-  if (m.hasAttachments) mark('📎', 'Has attachment', 'mark-attachment');
+  const shown: Html[] = [];
+  if (m.isUnread) shown.push(marks.unread);
+  if (m.isFlagged) shown.push(marks.flagged);
+  if (m.isAnswered) shown.push(marks.answered);
+  if (m.isDraft) shown.push(marks.draft);
+  if (m.hasAttachments) shown.push(marks.attachment);
   // Spaces between marks: text browsers show the words too ("Unread Flagged").
   return html`<td class="col-status">
-    ${joinHtml(marks.flatMap((m, i) => (i === 0 ? [m] : [' ', m])))}
+    ${joinHtml(shown.flatMap((mark, i) => (i === 0 ? [mark] : [' ', mark])))}
   </td>`;
 }
 

@@ -8,11 +8,23 @@ export interface IndexQuery {
   readonly page?: number;
 }
 
+/** What form encoding (URLSearchParams) leaves as it is. */
+const formSafe = /^[A-Za-z0-9*._-]*$/;
+
+/** One value as URLSearchParams writes it; most values (sort, order, numbers) need no encoding. */
+function formEncode(value: string): string {
+  return formSafe.test(value) ? value : new URLSearchParams({ v: value }).toString().slice(2);
+}
+
+/** The query string URLSearchParams would build, without building one per link. */
 function query(values: Record<string, string | number | undefined>): string {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(values)) if (v !== undefined) params.set(k, String(v));
-  const text = params.toString();
-  return text === '' ? '' : `?${text}`;
+  let text = '';
+  for (const key in values) {
+    const value = values[key];
+    if (value === undefined) continue;
+    text += `${text === '' ? '?' : '&'}${formEncode(key)}=${formEncode(String(value))}`;
+  }
+  return text;
 }
 
 export function folderUrl(folder: string, q?: IndexQuery): string {
