@@ -137,13 +137,61 @@ export function normaliseSender(address: string): string {
   return address.trim().toLowerCase();
 }
 
+/**
+ * Every query of the store, prepared once when it opens: preparing parses and plans the SQL, and
+ * session lookup runs on every request.
+ */
+const queries = {
+  insertSession: `INSERT INTO web_sessions (id, user, domain, cache_session, csrf, sealed_password,
+       created_ms, last_seen_ms)
+     VALUES (@id, @user, @domain, @cache_session, @csrf, @sealed_password, @created_ms,
+       @last_seen_ms)`,
+  findSession: 'SELECT * FROM web_sessions WHERE id = ?',
+  touchSession: 'UPDATE web_sessions SET last_seen_ms = ? WHERE id = ?',
+  deleteSession: 'DELETE FROM web_sessions WHERE id = ?',
+  sweepIdle: 'DELETE FROM web_sessions WHERE last_seen_ms < ?',
+  prefs:
+    'SELECT page_size, sort, sort_order, threaded FROM web_prefs WHERE user = ? AND domain = ?',
+  savePrefs: `INSERT INTO web_prefs (user, domain, page_size, sort, sort_order, threaded)
+     VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (user, domain) DO UPDATE SET page_size = excluded.page_size,
+       sort = excluded.sort, sort_order = excluded.sort_order, threaded = excluded.threaded`,
+  identity:
+    'SELECT display_name, address, signature FROM web_identities WHERE user = ? AND domain = ?',
+  saveIdentity: `INSERT INTO web_identities (user, domain, display_name, address, signature)
+     VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (user, domain) DO UPDATE SET display_name = excluded.display_name,
+       address = excluded.address, signature = excluded.signature`,
+  remoteSenders:
+    'SELECT sender FROM web_remote_senders WHERE user = ? AND domain = ? ORDER BY sender',
+  isRemoteSenderAllowed:
+    'SELECT 1 FROM web_remote_senders WHERE user = ? AND domain = ? AND sender = ?',
+  allowRemoteSender: `INSERT INTO web_remote_senders (user, domain, sender) VALUES (?, ?, ?)
+     ON CONFLICT DO NOTHING`,
+  removeRemoteSender: 'DELETE FROM web_remote_senders WHERE user = ? AND domain = ? AND sender = ?',
+} as const;
+
+function prepare(db: Db, sql: string) {
+  return db.prepare<unknown[]>(sql);
+}
+
+type Statements = { readonly [Q in keyof typeof queries]: ReturnType<typeof prepare> };
+
+function prepareAll(db: Db): Statements {
+  return Object.fromEntries(
+    Object.entries(queries).map(([name, sql]) => [name, prepare(db, sql)]),
+  ) as Statements;
+}
+
 export class SessionStore {
   readonly #db: Db;
   readonly #idleTimeoutMs: number;
   readonly #now: () => number;
+  readonly #q: Statements;
 
   constructor(db: Db, options: SessionStoreOptions) {
     this.#db = db;
+    this.#q = prepareAll(db);
     this.#idleTimeoutMs = options.idleTimeoutMs;
     this.#now = options.now ?? Date.now;
   }
@@ -169,22 +217,14 @@ export class SessionStore {
       created_ms: now,
       last_seen_ms: now,
     };
-    this.#db
-      .prepare(
-        `INSERT INTO web_sessions (id, user, domain, cache_session, csrf, sealed_password,
-           created_ms, last_seen_ms)
-         VALUES (@id, @user, @domain, @cache_session, @csrf, @sealed_password, @created_ms,
-           @last_seen_ms)`,
-      )
-      .run(row);
+    this.#q.insertSession.run(row);
     return { token, key, record: toRecord(row) };
   }
 
   /** The live session of a cookie token, or null; an idle one is deleted on the way. */
   find(token: string): SessionRecord | null {
     const id = sessionIdOf(token);
-    const row = this.#db.prepare('SELECT * FROM web_sessions WHERE id = ?').get(id) as
-      SessionRow | undefined;
+    const row = this.#q.findSession.get(id) as SessionRow | undefined;
     if (!row) return null;
     const now = this.#now();
     if (now - row.last_seen_ms > this.#idleTimeoutMs) {
@@ -192,28 +232,24 @@ export class SessionStore {
       return null;
     }
     if (now - row.last_seen_ms > touchIntervalMs) {
-      this.#db.prepare('UPDATE web_sessions SET last_seen_ms = ? WHERE id = ?').run(now, id);
+      this.#q.touchSession.run(now, id);
       row.last_seen_ms = now;
     }
     return toRecord(row);
   }
 
   delete(id: string): void {
-    this.#db.prepare('DELETE FROM web_sessions WHERE id = ?').run(id);
+    this.#q.deleteSession.run(id);
   }
 
   /** Deletes sessions idle longer than the timeout; returns how many went. */
   sweepIdle(): number {
     const cutoff = this.#now() - this.#idleTimeoutMs;
-    return this.#db.prepare('DELETE FROM web_sessions WHERE last_seen_ms < ?').run(cutoff).changes;
+    return this.#q.sweepIdle.run(cutoff).changes;
   }
 
   prefs(user: string, domain: string, defaults: Prefs): Prefs {
-    const row = this.#db
-      .prepare(
-        'SELECT page_size, sort, sort_order, threaded FROM web_prefs WHERE user = ? AND domain = ?',
-      )
-      .get(user, domain) as PrefsRow | undefined;
+    const row = this.#q.prefs.get(user, domain) as PrefsRow | undefined;
     if (!row) return defaults;
     return {
       pageSize: row.page_size,
@@ -224,68 +260,50 @@ export class SessionStore {
   }
 
   savePrefs(user: string, domain: string, prefs: Prefs): void {
-    this.#db
-      .prepare(
-        `INSERT INTO web_prefs (user, domain, page_size, sort, sort_order, threaded)
-         VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (user, domain) DO UPDATE SET page_size = excluded.page_size,
-           sort = excluded.sort, sort_order = excluded.sort_order, threaded = excluded.threaded`,
-      )
-      .run(user, domain, prefs.pageSize, prefs.sort, prefs.order, prefs.threaded ? 1 : 0);
+    this.#q.savePrefs.run(
+      user,
+      domain,
+      prefs.pageSize,
+      prefs.sort,
+      prefs.order,
+      prefs.threaded ? 1 : 0,
+    );
   }
 
   /** The stored identity, or null when the user never saved one (callers use user@domain). */
   identity(user: string, domain: string): Identity | null {
-    const row = this.#db
-      .prepare(
-        'SELECT display_name, address, signature FROM web_identities WHERE user = ? AND domain = ?',
-      )
-      .get(user, domain) as IdentityRow | undefined;
+    const row = this.#q.identity.get(user, domain) as IdentityRow | undefined;
     if (!row) return null;
     return { displayName: row.display_name, address: row.address, signature: row.signature };
   }
 
   saveIdentity(user: string, domain: string, identity: Identity): void {
-    this.#db
-      .prepare(
-        `INSERT INTO web_identities (user, domain, display_name, address, signature)
-         VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (user, domain) DO UPDATE SET display_name = excluded.display_name,
-           address = excluded.address, signature = excluded.signature`,
-      )
-      .run(user, domain, identity.displayName, identity.address, identity.signature);
+    this.#q.saveIdentity.run(
+      user,
+      domain,
+      identity.displayName,
+      identity.address,
+      identity.signature,
+    );
   }
 
   /** Senders (lower-case addresses) whose remote content this user always loads, sorted. */
   remoteSenders(user: string, domain: string): string[] {
-    const rows = this.#db
-      .prepare(
-        'SELECT sender FROM web_remote_senders WHERE user = ? AND domain = ? ORDER BY sender',
-      )
-      .all(user, domain) as { sender: string }[];
+    const rows = this.#q.remoteSenders.all(user, domain) as { sender: string }[];
     return rows.map((r) => r.sender);
   }
 
   isRemoteSenderAllowed(user: string, domain: string, sender: string): boolean {
-    const row = this.#db
-      .prepare('SELECT 1 FROM web_remote_senders WHERE user = ? AND domain = ? AND sender = ?')
-      .get(user, domain, normaliseSender(sender));
+    const row = this.#q.isRemoteSenderAllowed.get(user, domain, normaliseSender(sender));
     return row !== undefined;
   }
 
   allowRemoteSender(user: string, domain: string, sender: string): void {
-    this.#db
-      .prepare(
-        `INSERT INTO web_remote_senders (user, domain, sender) VALUES (?, ?, ?)
-         ON CONFLICT DO NOTHING`,
-      )
-      .run(user, domain, normaliseSender(sender));
+    this.#q.allowRemoteSender.run(user, domain, normaliseSender(sender));
   }
 
   removeRemoteSender(user: string, domain: string, sender: string): void {
-    this.#db
-      .prepare('DELETE FROM web_remote_senders WHERE user = ? AND domain = ? AND sender = ?')
-      .run(user, domain, normaliseSender(sender));
+    this.#q.removeRemoteSender.run(user, domain, normaliseSender(sender));
   }
 
   close(): void {
