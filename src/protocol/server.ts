@@ -63,19 +63,31 @@ export interface RpcServerOptions {
   logger: Logger;
 }
 
-async function readBody(req: http.IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxRequestBytes) throw new AlphaMailError('AM_BAD_REQUEST', 'request too large');
-    chunks.push(chunk);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-  } catch {
-    throw new AlphaMailError('AM_BAD_REQUEST', 'request body is not JSON');
-  }
+/** Reads a whole JSON request with plain 'data' listeners: this runs for every RPC. */
+function readBody(req: http.IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > maxRequestBytes) {
+        req.off('data', onData);
+        reject(new AlphaMailError('AM_BAD_REQUEST', 'request too large'));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('error', reject);
+    req.once('end', () => {
+      const whole = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+      try {
+        resolve(JSON.parse(whole?.toString('utf8') ?? '') as unknown);
+      } catch {
+        reject(new AlphaMailError('AM_BAD_REQUEST', 'request body is not JSON'));
+      }
+    });
+  });
 }
 
 function parseMetaHeader(raw: string | string[] | undefined): unknown {
