@@ -1,12 +1,13 @@
 // Owns reading one message: the page (marks it read) and the document of its HTML iframe, built
 // only from the sanitiser's output. Must not put message HTML anywhere but the frame document.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { sanitizeMailHtml, linkifyText } from '../../mime/index.js';
+import { sanitizeMailHtml, linkifyText, type SanitizedMail } from '../../mime/index.js';
 import type { MessageDetail } from '../../protocol/index.js';
 import type { WebDeps } from '../context.js';
 import { messageFrameCsp } from '../plugins/security-headers.js';
 import { requireSignedIn } from '../plugins/session.js';
 import { sendPage } from '../render.js';
+import { RecentMemo } from '../recent-memo.js';
 import type { SignedIn } from '../session-mail.js';
 import { renderMessageFrame } from '../views/message-frame.js';
 import { messageMain, messageTitle } from '../views/message-page.js';
@@ -63,14 +64,38 @@ function sanitizedBody(deps: WebDeps, message: MessageDetail, allowRemote: boole
   for (const a of message.attachments) {
     if (a.contentId !== null) byCid.set(bareCid(a.contentId), a.part);
   }
-  return sanitizeMailHtml(message.html ?? '', {
-    allowRemote,
-    proxyRemoteUrl: remoteImageSigner(deps).proxyUrl,
-    resolveCid: (cid) => {
-      const part = byCid.get(bareCid(cid));
-      return part === undefined ? null : partUrl(message.folder, message.uid, part, true);
-    },
-  });
+  const html = message.html ?? '';
+  // Everything the output depends on: the body, where it lives, its cid: parts, remote or not.
+  const cids = [...byCid].map(([cid, part]) => `${cid}\u0001${part}`).join('\u0002');
+  const key = [allowRemote ? '1' : '0', message.folder, message.uid, cids, html].join('\u0000');
+  return bodyMemo(deps).get(
+    key,
+    () =>
+      sanitizeMailHtml(html, {
+        allowRemote,
+        proxyRemoteUrl: remoteImageSigner(deps).proxyUrl,
+        resolveCid: (cid) => {
+          const part = byCid.get(bareCid(cid));
+          return part === undefined ? null : partUrl(message.folder, message.uid, part, true);
+        },
+      }),
+    (sanitized) => sanitized.html.toString().length,
+  );
+}
+
+/**
+ * Sanitised bodies of one app: the message page counts blocked remote images and the frame the
+ * browser loads next shows the body; both ask for the same sanitising, which is done once.
+ */
+const bodyMemos = new WeakMap<WebDeps, RecentMemo<SanitizedMail>>();
+
+function bodyMemo(deps: WebDeps): RecentMemo<SanitizedMail> {
+  let memo = bodyMemos.get(deps);
+  if (memo === undefined) {
+    memo = new RecentMemo<SanitizedMail>();
+    bodyMemos.set(deps, memo);
+  }
+  return memo;
 }
 
 export function registerMessageRoutes(app: FastifyInstance, deps: WebDeps): void {
