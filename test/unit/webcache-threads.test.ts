@@ -189,6 +189,38 @@ test('members are ordered by date, then by number', () => {
   assert.deepEqual([...set.members], [2, 0, 3, 1]);
 });
 
+test('within the same second a parent comes before its reply, whatever their numbers', () => {
+  // The reply (in the folder) is numbered before the original (in Sent), both sent at 10:00:00.
+  const keys = new ThreadKeys();
+  const at = Date.UTC(2025, 0, 1, 10, 0, 0);
+  keys.add({
+    messageId: '<r2@x>',
+    inReplyTo: '<r1@x>',
+    references: '<o@x> <r1@x>',
+    subject: 'Re: s',
+    dateMs: at,
+  });
+  keys.add({
+    messageId: '<r1@x>',
+    inReplyTo: '<o@x>',
+    references: '<o@x>',
+    subject: 'Re: s',
+    dateMs: at,
+  });
+  keys.add({ messageId: '<o@x>', inReplyTo: '', references: '', subject: 's', dateMs: at });
+  keys.add({
+    messageId: '<x@x>',
+    inReplyTo: '<o@x>',
+    references: '<o@x>',
+    subject: 'Re: s',
+    dateMs: at - 1000,
+  });
+  const set = buildThreads(keys.packed());
+  assert.equal(set.count, 1);
+  // x is a second older; then o, its reply r1, and r1's reply r2.
+  assert.deepEqual([...set.members], [3, 2, 1, 0]);
+});
+
 test('subject keys and id tokens', () => {
   assert.deepEqual(subjectKey('Re: Fwd: AW: [list] Hi  there (fwd)'), {
     base: 'hi there',

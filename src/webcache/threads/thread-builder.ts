@@ -11,7 +11,10 @@ export interface ThreadSet {
   threadOf: Int32Array;
   /** Members of conversation t are members[starts[t]] .. members[starts[t + 1] - 1]. */
   starts: Uint32Array;
-  /** Message numbers grouped by conversation, each group oldest first (then by number). */
+  /**
+   * Message numbers grouped by conversation, each group oldest first; messages with the same
+   * Date (headers have whole seconds) come parent before reply, then by number.
+   */
   members: Uint32Array;
 }
 
@@ -95,15 +98,30 @@ export function buildThreads(keys: PackedThreadKeys): ThreadSet {
     }
     return r;
   };
+  // Depth of each container below its root (memoised walk), so a reply sent within the same
+  // second as its parent still comes after it.
+  const depthOf = new Int32Array(capacity).fill(-1);
+  const containerDepth = (start: number): number => {
+    const path: number[] = [];
+    let x = start;
+    while ((depthOf[x] ?? -1) === -1 && (parent[x] ?? -1) !== -1 && path.length < capacity) {
+      path.push(x);
+      x = parent[x] ?? -1;
+    }
+    let d = (depthOf[x] ?? -1) === -1 ? 0 : (depthOf[x] ?? 0);
+    depthOf[x] = d;
+    for (let k = path.length - 1; k >= 0; k--) depthOf[path[k] ?? 0] = ++d;
+    return depthOf[start] ?? 0;
+  };
+  const depth = new Int32Array(n);
+  for (let i = 0; i < n; i++) depth[i] = containerDepth(containerOf[i] ?? 0);
+  const order = (a: number, b: number): number =>
+    (keys.dates[a] ?? 0) - (keys.dates[b] ?? 0) || (depth[a] ?? 0) - (depth[b] ?? 0) || a - b;
   const messageRoot = new Int32Array(n);
-  // Per root: its earliest message (date, then number), which names its subject when empty.
+  // Per root: its earliest message (see `order`), which names its subject when empty.
   const earliest = new Int32Array(capacity).fill(-1);
   const roots: number[] = [];
-  const isEarlier = (a: number, b: number): boolean => {
-    const da = keys.dates[a] ?? 0;
-    const db = keys.dates[b] ?? 0;
-    return da < db || (da === db && a < b);
-  };
+  const isEarlier = (a: number, b: number): boolean => order(a, b) < 0;
   for (let i = 0; i < n; i++) {
     const r = findRoot(containerOf[i] ?? 0);
     messageRoot[i] = r;
@@ -113,7 +131,7 @@ export function buildThreads(keys: PackedThreadKeys): ThreadSet {
   }
 
   const merged = joinBySubject(keys, roots, messageOf, earliest, isEarlier);
-  return collect(keys, messageRoot, merged);
+  return collect(keys.count, messageRoot, merged, order);
 }
 
 /** Root → the root it joins (itself when it stays apart), per the subject rule above. */
@@ -161,11 +179,11 @@ function joinBySubject(
 }
 
 function collect(
-  keys: PackedThreadKeys,
+  n: number,
   messageRoot: Int32Array,
   merged: Map<number, number>,
+  order: (a: number, b: number) => number,
 ): ThreadSet {
-  const n = keys.count;
   const threadOf = new Int32Array(n);
   const threadOfRoot = new Map<number, number>();
   for (let i = 0; i < n; i++) {
@@ -190,12 +208,10 @@ function collect(
     members[fill[t] ?? 0] = i;
     fill[t] = (fill[t] ?? 0) + 1;
   }
-  const byDate = (a: number, b: number): number =>
-    (keys.dates[a] ?? 0) - (keys.dates[b] ?? 0) || a - b;
   for (let t = 0; t < count; t++) {
     const from = starts[t] ?? 0;
     const to = starts[t + 1] ?? from;
-    if (to - from > 1) members.subarray(from, to).sort(byDate);
+    if (to - from > 1) members.subarray(from, to).sort(order);
   }
   return { count, threadOf, starts, members };
 }
