@@ -37,7 +37,8 @@ export const downloadCsp = 'sandbox';
 const hstsMaxAgeSeconds = 31_536_000;
 
 export function registerSecurityHeaders(app: FastifyInstance, deps: WebDeps): void {
-  app.addHook('onSend', async (_request, reply, payload) => {
+  // A callback hook, not an async one: it runs on every response and awaits nothing.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (!reply.hasHeader('content-security-policy')) {
       reply.header('content-security-policy', appPageCsp);
       reply.header('x-frame-options', 'DENY');
@@ -50,6 +51,6 @@ export function registerSecurityHeaders(app: FastifyInstance, deps: WebDeps): vo
     if (deps.isSecure) {
       reply.header('strict-transport-security', `max-age=${hstsMaxAgeSeconds}; includeSubDomains`);
     }
-    return payload;
+    done(null, payload);
   });
 }
