@@ -1,6 +1,6 @@
-// Owns a small, short-lived memo of computed values by a string key (the message page and the
-// frame document the browser fetches right after it sanitise the same body). Must not decide what
-// a value means or whether it is safe: callers key by everything the value is computed from.
+// Owns a small, short-lived memo of values by a string key (the message page and the frame document
+// the browser fetches right after it share one fetch and one sanitising). Must not decide what a
+// value means or who may see it: callers key by everything the value depends on.
 
 /** Entries kept at most: a page and its frame follow each other within a few requests. */
 const maxEntries = 64;
@@ -24,25 +24,43 @@ export class RecentMemo<V> {
     this.#now = now;
   }
 
-  /** The value for `key`, computed by `compute` unless a fresh one is kept; `chars` sizes it. */
+  /** The value for `key`, computed by `compute` unless a fresh one is kept; `charsOf` sizes it. */
   get(key: string, compute: () => V, charsOf: (value: V) => number): V {
-    const now = this.#now();
-    const kept = this.#entries.get(key);
-    if (kept !== undefined) {
-      if (now - kept.at <= maxAgeMs) return kept.value;
-      this.#remove(key, kept);
-    }
+    const kept = this.#fresh(key);
+    if (kept !== undefined) return kept.value;
     const value = compute();
-    const chars = key.length + charsOf(value);
-    if (chars > maxChars) return value;
-    this.#entries.set(key, { value, chars, at: now });
+    this.put(key, value, charsOf(value));
+    return value;
+  }
+
+  /** Removes and returns the fresh value kept for `key`, if any: for values used once. */
+  take(key: string): V | undefined {
+    const kept = this.#fresh(key);
+    if (kept !== undefined) this.#remove(key, kept);
+    return kept?.value;
+  }
+
+  /** Keeps `value` for `key`; `valueChars` is its size in characters. */
+  put(key: string, value: V, valueChars: number): void {
+    const chars = key.length + valueChars;
+    const old = this.#entries.get(key);
+    if (old !== undefined) this.#remove(key, old);
+    if (chars > maxChars) return;
+    this.#entries.set(key, { value, chars, at: this.#now() });
     this.#chars += chars;
     // Oldest first (Map keeps insertion order) until within both bounds.
-    for (const [oldKey, old] of this.#entries) {
+    for (const [oldKey, oldEntry] of this.#entries) {
       if (this.#entries.size <= maxEntries && this.#chars <= maxChars) break;
-      this.#remove(oldKey, old);
+      this.#remove(oldKey, oldEntry);
     }
-    return value;
+  }
+
+  #fresh(key: string): Entry<V> | undefined {
+    const kept = this.#entries.get(key);
+    if (kept === undefined) return undefined;
+    if (this.#now() - kept.at <= maxAgeMs) return kept;
+    this.#remove(key, kept);
+    return undefined;
   }
 
   get size(): number {

@@ -52,3 +52,18 @@ void test('a value larger than the size bound is returned but not kept', () => {
   assert.equal(huge(), '2');
   assert.equal(memo.size, 0);
 });
+
+void test('take gives a kept value once; put replaces; stale values are not given', () => {
+  let now = 0;
+  const memo = new RecentMemo<string>(() => now);
+  assert.equal(memo.take('a'), undefined);
+  memo.put('a', 'one', 3);
+  memo.put('a', 'two', 3);
+  assert.equal(memo.size, 1);
+  assert.equal(memo.take('a'), 'two');
+  assert.equal(memo.take('a'), undefined);
+  memo.put('b', 'old', 3);
+  now += 30_001;
+  assert.equal(memo.take('b'), undefined);
+  assert.equal(memo.size, 0);
+});

@@ -88,14 +88,27 @@ function sanitizedBody(deps: WebDeps, message: MessageDetail, allowRemote: boole
  * browser loads next shows the body; both ask for the same sanitising, which is done once.
  */
 const bodyMemos = new WeakMap<WebDeps, RecentMemo<SanitizedMail>>();
+/**
+ * Messages a page just fetched, for the one frame request that page makes next: by web session,
+ * folder and UID, taken once (a later frame request asks the webcache again).
+ */
+const pageMessages = new WeakMap<WebDeps, RecentMemo<MessageDetail>>();
 
-function bodyMemo(deps: WebDeps): RecentMemo<SanitizedMail> {
-  let memo = bodyMemos.get(deps);
+function memoOf<V>(memos: WeakMap<WebDeps, RecentMemo<V>>, deps: WebDeps): RecentMemo<V> {
+  let memo = memos.get(deps);
   if (memo === undefined) {
-    memo = new RecentMemo<SanitizedMail>();
-    bodyMemos.set(deps, memo);
+    memo = new RecentMemo<V>();
+    memos.set(deps, memo);
   }
   return memo;
+}
+
+function bodyMemo(deps: WebDeps): RecentMemo<SanitizedMail> {
+  return memoOf(bodyMemos, deps);
+}
+
+function pageMessageKey(who: SignedIn, folder: string, uid: number): string {
+  return `${who.record.id}\u0000${folder}\u0000${uid}`;
 }
 
 export function registerMessageRoutes(app: FastifyInstance, deps: WebDeps): void {
@@ -111,6 +124,11 @@ export function registerMessageRoutes(app: FastifyInstance, deps: WebDeps): void
     const allowRemote = remoteAllowed(deps, who, request, message);
     const remoteBlocked =
       message.html !== null ? sanitizedBody(deps, message, allowRemote).remoteBlocked : 0;
+    if (message.html !== null) {
+      // The page embeds the body as a frame the browser fetches right away: it needs this message.
+      const chars = message.html.length + (message.text?.length ?? 0);
+      memoOf(pageMessages, deps).put(pageMessageKey(who, folder, uid), message, chars);
+    }
     const name = folderName(folders, folder);
     const main = messageMain({
       message,
@@ -140,19 +158,30 @@ export function registerMessageRoutes(app: FastifyInstance, deps: WebDeps): void
     const who = requireSignedIn(request);
     const folder = folderParam(request);
     const uid = uidParam(request);
-    const prefs = prefsOf(deps, who);
-    const message = await deps.mail.call(who, 'getMessage', {
-      folder,
-      uid,
-      sort: prefs.sort,
-      order: prefs.order,
-      markRead: false,
-    });
+    const message =
+      memoOf(pageMessages, deps).take(pageMessageKey(who, folder, uid)) ??
+      (await fetchForFrame(deps, who, folder, uid));
     const { html: body } = sanitizedBody(deps, message, remoteAllowed(deps, who, request, message));
     return reply
       .header('content-security-policy', messageFrameCsp)
       .header('x-frame-options', 'SAMEORIGIN')
       .type('text/html; charset=utf-8')
       .send(renderMessageFrame(body));
+  });
+}
+
+function fetchForFrame(
+  deps: WebDeps,
+  who: SignedIn,
+  folder: string,
+  uid: number,
+): Promise<MessageDetail> {
+  const prefs = prefsOf(deps, who);
+  return deps.mail.call(who, 'getMessage', {
+    folder,
+    uid,
+    sort: prefs.sort,
+    order: prefs.order,
+    markRead: false,
   });
 }
