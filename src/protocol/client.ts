@@ -126,6 +126,10 @@ function readJson(res: http.IncomingMessage): Promise<unknown> {
           : new AlphaMailError('AM_WEBCACHE_DOWN', 'webcache reply cut off'),
       );
     });
+    // A reply cut off without an error event still settles the call (after 'end' this is a no-op).
+    res.once('close', () => {
+      reject(new AlphaMailError('AM_WEBCACHE_DOWN', 'webcache reply cut off'));
+    });
     res.once('end', () => {
       const whole = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
       try {

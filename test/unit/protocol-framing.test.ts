@@ -121,6 +121,23 @@ void test('a reply in many pieces is read whole, multi-byte characters across pi
   }
 });
 
+void test('a reply cut off in the middle is refused with AM_WEBCACHE_DOWN', async () => {
+  const server = await rawServer((res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+    res.write('{"folders": [');
+    setTimeout(() => res.destroy(), 10);
+  });
+  try {
+    const client = createWebcacheClient({ kind: 'unix', socketPath: server.socketPath });
+    assert.equal(
+      (await rejection(client.call('listFolders', { session }))).code,
+      'AM_WEBCACHE_DOWN',
+    );
+  } finally {
+    await server.close();
+  }
+});
+
 void test('a wire error comes back as the typed error; an unknown code as AM_INTERNAL', async () => {
   const wire = { code: 'AM_FOLDER_NOT_FOUND', message: 'no folder', details: { folder: 'X' } };
   const server = await rawServer(json(404, JSON.stringify(wire)));
