@@ -1,10 +1,11 @@
-// Owns the `getMessage` method: the reader's view of one message, marking it read on request
-// (UID STORE +FLAGS.SILENT (\Seen)) and its neighbours in the folder's cached order.
+// Owns the `getMessage` method: the reader's view of one message, marking it read on request (in
+// the index at once, on the server by seen-writer's batched STORE) and its neighbours in order.
 // Must not transfer attachments: message-view fetches only the shown text parts.
 import type { Params, Result } from '../../protocol/index.js';
 import { flagBitsOf } from '../imap/index-fetch.js';
 import { loadMessage } from '../imap/message-view.js';
 import { flagBits } from '../index/folder-index.js';
+import { storeSeenSoon } from '../sync/seen-writer.js';
 import type { RpcContext } from './context.js';
 
 export function getMessage(ctx: RpcContext) {
@@ -16,18 +17,23 @@ export function getMessage(ctx: RpcContext) {
       let loaded = slot >= 0 ? cache.reader.get(params.uid) : undefined;
       ctx.metrics.cacheLookups.inc({ cache: 'reader', result: loaded ? 'hit' : 'miss' });
       if (loaded === undefined) {
-        loaded = await loadMessage(client, params.uid);
+        const known = slot >= 0 ? { size: cache.index.sizeAt(slot) } : undefined;
+        loaded = await loadMessage(client, params.uid, known);
         cache.reader.set(params.uid, loaded);
       }
       const indexBits = slot >= 0 ? cache.index.flagsAt(slot) : null;
       const flags = indexBits === null ? flagBitsOf(loaded.flags) : indexBits;
-      let isUnread = (flags & flagBits.seen) === 0;
-      if (params.markRead && isUnread) {
-        await client.messageFlagsAdd(String(params.uid), ['\\Seen'], { uid: true, silent: true });
-        isUnread = false;
+      const wasUnread = (flags & flagBits.seen) === 0;
+      const marking = params.markRead && wasUnread;
+      const isUnread = wasUnread && !marking;
+      if (cache.index.setFlags(params.uid, flags | (marking ? flagBits.seen : 0))) {
+        session.indexChanged(params.folder);
       }
-      const bits = flags | (isUnread ? 0 : flagBits.seen);
-      if (cache.index.setFlags(params.uid, bits)) session.indexChanged(params.folder);
+      if (marking && slot >= 0) storeSeenSoon(session, params.folder, params.uid);
+      else if (marking) {
+        // Not in the index (expunged meanwhile, or not yet fetched): stored now, unbatched.
+        await client.messageFlagsAdd(String(params.uid), ['\\Seen'], { uid: true, silent: true });
+      }
       const { prevUid, nextUid } = cache.sort.neighbours(params.sort, params.order, params.uid);
       const h = loaded.headers;
       return {

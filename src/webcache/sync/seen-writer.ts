@@ -1,0 +1,101 @@
+// Owns writing the reader's \Seen to the server behind the index: opened messages are marked in
+// the index at once and stored in one UID STORE when the session pauses. Must not decide flags.
+//
+// Why batch: on maildir every \Seen renames a file, and Dovecot's next full sync (IDLE start, or
+// any command after 5 s) rereads the whole cur/ directory: ~6 ms of its CPU per STORE on a
+// 10,000-message folder, whether the STORE carries one UID or many (measured). Storing when the
+// session pauses puts the STORE just before the IDLE whose sync pays for it, once per burst.
+import type { ImapFlow } from 'imapflow';
+import { flagBits } from '../index/folder-index.js';
+import type { UserSession } from '../session/user-session.js';
+import { uidSet } from '../imap/uid-set.js';
+import type { FolderCache } from './folder-cache.js';
+
+/** The session has sent nothing for this long: store now (as imapflow's auto-IDLE delay). */
+export const seenQuietMs = 250;
+/** A busy session still stores a message's \Seen within this long after it was opened. */
+export const seenMaxDelayMs = 3_000;
+
+interface Pending {
+  folder: string;
+  uids: Set<number>;
+  since: number;
+  timer: NodeJS.Timeout | null;
+}
+
+const pendingBySession = new WeakMap<UserSession, Pending>();
+
+/** UIDs of `uids` the index still has as \Seen: a later "mark unread" wins over the open. */
+function stillSeen(cache: FolderCache | undefined, uids: Iterable<number>): number[] {
+  if (cache === undefined) return [];
+  const out: number[] = [];
+  for (const uid of uids) {
+    const slot = cache.index.slotOf(uid);
+    if (slot >= 0 && (cache.index.flagsAt(slot) & flagBits.seen) !== 0) out.push(uid);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+async function storeSeen(client: ImapFlow, uids: readonly number[]): Promise<void> {
+  if (uids.length === 0) return;
+  await client.messageFlagsAdd(uidSet(uids), ['\\Seen'], { uid: true, silent: true });
+}
+
+function forget(session: UserSession, pending: Pending): void {
+  if (pending.timer) clearTimeout(pending.timer);
+  pending.timer = null;
+  if (pendingBySession.get(session) === pending) pendingBySession.delete(session);
+}
+
+/** Queues the store of what is pending; in another folder than the selected one it reselects. */
+function flush(session: UserSession, pending: Pending): void {
+  forget(session, pending);
+  const work = async (client: ImapFlow, cache: FolderCache): Promise<{ value: undefined }> => {
+    await storeSeen(client, stillSeen(cache, pending.uids));
+    return { value: undefined };
+  };
+  if (session.isClosed) return;
+  // User priority: a request made after this (a move to Trash) finds the flag stored.
+  session
+    .inFolder('markSeen', pending.folder, work, 'user')
+    .catch((err: unknown) =>
+      session.logger.warn({ err }, 'storing \\Seen of opened messages failed'),
+    );
+}
+
+function arm(session: UserSession, pending: Pending): void {
+  const now = Date.now();
+  const quietAt = session.lastUsedMs + seenQuietMs;
+  const dueAt = pending.since + seenMaxDelayMs;
+  if (now >= quietAt || now >= dueAt) {
+    flush(session, pending);
+    return;
+  }
+  pending.timer = setTimeout(
+    () => {
+      pending.timer = null;
+      arm(session, pending);
+    },
+    Math.min(quietAt, dueAt) - now,
+  );
+  pending.timer.unref();
+}
+
+/**
+ * Marks `uid` of `folder` as read on the server soon; the caller has already set \Seen in the
+ * index, so pages and counts show it read at once. A session closed within seenQuietMs of the
+ * open (sign-out before the page could even be read) leaves the message unseen on the server.
+ */
+export function storeSeenSoon(session: UserSession, folder: string, uid: number): void {
+  let pending = pendingBySession.get(session);
+  if (pending !== undefined && pending.folder !== folder) {
+    flush(session, pending);
+    pending = undefined;
+  }
+  if (pending === undefined) {
+    pending = { folder, uids: new Set(), since: Date.now(), timer: null };
+    pendingBySession.set(session, pending);
+  }
+  pending.uids.add(uid);
+  if (pending.timer === null) arm(session, pending);
+}
