@@ -112,6 +112,8 @@ export async function runThinkingLoop<U>(
         const wait = thinkMs(user);
         if (performance.now() + wait >= deadline) return;
         await new Promise((r) => setTimeout(r, wait));
+        // A timer may fire late on a busy machine: still no step after the deadline.
+        if (performance.now() >= deadline) return;
         await step(user, iteration);
       }
     }),

@@ -83,6 +83,8 @@ export interface SettleOutcome {
   firstBytes: number | null;
   /** The last reading: the settled value, or the value at the cap. */
   bytes: number | null;
+  /** The highest reading during the wait. */
+  maxBytes: number | null;
   waitedMs: number;
   settled: boolean;
   /** Whether the IMAP side (background sync, index build) had gone quiet before the wait. */
@@ -102,16 +104,18 @@ export async function waitForSettledRss(
   for (;;) {
     const bytes = read();
     const atMs = performance.now() - started;
-    if (bytes === null) {
-      const firstBytes = samples[0]?.bytes ?? null;
-      const waitedMs = Math.round(atMs);
-      return { label, firstBytes, bytes: null, waitedMs, settled: false, imapQuiet };
-    }
-    samples.push({ atMs, bytes });
-    const settled = isSettled(samples, windowMs);
-    if (settled || atMs >= capMs) {
-      const firstBytes = samples[0]?.bytes ?? null;
-      return { label, firstBytes, bytes, waitedMs: Math.round(atMs), settled, imapQuiet };
+    if (bytes !== null) samples.push({ atMs, bytes });
+    const settled = bytes !== null && isSettled(samples, windowMs);
+    if (bytes === null || settled || atMs >= capMs) {
+      return {
+        label,
+        firstBytes: samples[0]?.bytes ?? null,
+        bytes,
+        maxBytes: samples.length === 0 ? null : Math.max(...samples.map((x) => x.bytes)),
+        waitedMs: Math.round(atMs),
+        settled,
+        imapQuiet,
+      };
     }
     await new Promise((r) => setTimeout(r, rssPollMs));
   }
@@ -152,15 +156,33 @@ export interface RssGrowth<T> {
   result: T;
   /** Growth per unit once RSS settled after the work: the steady-state figure. */
   settled: Growth;
-  /** Growth per unit read as soon as IMAP went quiet after the work. */
+  /** Growth per unit at the highest RSS seen from the start of the work until it settled. */
   peak: Growth;
 }
 
+/** Reads RSS every rssPollMs in the background and keeps the highest value. */
+function peakSampler(read: () => number | null): { stop: () => number | null } {
+  let max: number | null = null;
+  const sample = (): void => {
+    const bytes = read();
+    if (bytes !== null && (max === null || bytes > max)) max = bytes;
+  };
+  const timer = setInterval(sample, rssPollMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      sample();
+      return max;
+    },
+  };
+}
+
 /**
- * Settles RSS, runs `work`, reads RSS once IMAP is quiet (peak), then settles it again
- * (steady state). Both settle waits are recorded in `memory.settles`. IMAP quiet may take long
- * after a big cold sign-in (the index build and snippet fill go on in the background, and RSS
- * swings by tens of MB while they do), hence its own budget (`memoryQuietBudgetMs`).
+ * Settles RSS, runs `work`, waits for IMAP quiet, then settles RSS again (steady state), keeping
+ * the highest RSS seen from the start of the work (peak). Both settle waits are recorded in
+ * `memory.settles`. IMAP quiet may take long after a big cold sign-in (the index build and
+ * snippet fill go on in the background, and RSS swings by tens of MB while they do), hence its
+ * own budget (`memoryQuietBudgetMs`).
  */
 export async function measureRssGrowth<T>(
   ctx: BenchContext,
@@ -172,26 +194,33 @@ export async function measureRssGrowth<T>(
   const { rssSettleWindowMs: windowMs, rssSettleCapMs: capMs } = ctx.sizes;
   const env = { ...ctx.env, quietBudgetMs: ctx.sizes.memoryQuietBudgetMs };
   const quietBefore = await waitForQuiet(env);
-  const before = await waitForSettledRss(
-    read,
-    `${what.label}: before`,
-    windowMs,
-    capMs,
-    quietBefore,
-  );
+  const label = what.label;
+  const before = await waitForSettledRss(read, `${label}: before`, windowMs, capMs, quietBefore);
   memory.settles.push(before);
-  const result = await work();
-  const quietAfter = await waitForQuiet(env);
-  const after = await waitForSettledRss(read, `${what.label}: after`, windowMs, capMs, quietAfter);
+  const sampler = peakSampler(read);
+  let sampledMax: number | null;
+  let result: T;
+  let after: SettleOutcome;
+  let quietAfter: boolean;
+  try {
+    result = await work();
+    quietAfter = await waitForQuiet(env);
+    after = await waitForSettledRss(read, `${label}: after`, windowMs, capMs, quietAfter);
+  } finally {
+    // Stopped on failure too, so a failing phase leaves no timer behind.
+    sampledMax = sampler.stop();
+  }
   memory.settles.push(after);
+  const peakBytes =
+    sampledMax === null || after.maxBytes === null ? null : Math.max(sampledMax, after.maxBytes);
   ctx.log(
-    `${what.label}: webcache RSS ${mib(before.bytes ?? 0)} → peak ${mib(after.firstBytes ?? 0)}` +
+    `${label}: webcache RSS ${mib(before.bytes ?? 0)} → peak ${mib(peakBytes ?? 0)}` +
       ` → ${mib(after.bytes ?? 0)} ${after.settled ? 'settled' : 'NOT settled'} after ` +
       `${after.waitedMs} ms${quietAfter ? '' : ' (IMAP still busy)'}`,
   );
   return {
     result,
     settled: perUnitGrowth(before.bytes, after.bytes, what.units, what.unitName),
-    peak: perUnitGrowth(before.bytes, after.firstBytes, what.units, what.unitName),
+    peak: perUnitGrowth(before.bytes, peakBytes, what.units, what.unitName),
   };
 }

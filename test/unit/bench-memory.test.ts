@@ -64,6 +64,7 @@ test('waiting for RSS returns the settled value, or the last one at the cap', as
   assert.equal(flat.settled, true);
   assert.equal(flat.bytes, 42);
   assert.equal(flat.firstBytes, 42);
+  assert.equal(flat.maxBytes, 42);
   assert.ok(flat.waitedMs >= 1_000 && flat.waitedMs < 10_000, `${flat.waitedMs} ms`);
 
   let growing = 1_000;
@@ -81,12 +82,14 @@ test('waiting for RSS returns the settled value, or the last one at the cap', as
   assert.equal(capped.settled, false);
   assert.equal(capped.firstBytes, readings[0]);
   assert.equal(capped.bytes, readings.at(-1));
+  assert.equal(capped.maxBytes, Math.max(...readings));
 
   const gone = await waitForSettledRss(() => null, 'gone', 1_000, 1_000);
   assert.deepEqual(gone, {
     label: 'gone',
     firstBytes: null,
     bytes: null,
+    maxBytes: null,
     waitedMs: 0,
     settled: false,
     imapQuiet: true,
