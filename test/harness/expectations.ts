@@ -2,17 +2,19 @@
 // message (matched by Message-ID through a plain IMAP client) and the index order the issue asks.
 import assert from 'node:assert/strict';
 import { ImapFlow } from 'imapflow';
-import type { GeneratedMessage } from '../../src/ops/index.js';
 import type { SortField, SortOrder } from '../../src/protocol/index.js';
+import type { DovecotUser, GeneratedMessage } from '../../src/ops/index.js';
 import type { TestDovecot } from './dovecot.js';
 
 /** UID → manifest entry, matched by Message-ID through a separate plain IMAP client. */
 export async function manifestByUid(
   dovecot: TestDovecot,
   folder: string,
+  /** Whose mailbox (seeded with `dovecot.messages` too); default the first user. */
+  user?: DovecotUser,
 ): Promise<Map<number, GeneratedMessage>> {
   const byId = new Map(dovecot.messages.map((m) => [m.expect.messageId, m]));
-  const client = new ImapFlow(dovecot.imapOptions());
+  const client = new ImapFlow(dovecot.imapOptions(user));
   await client.connect();
   const out = new Map<number, GeneratedMessage>();
   try {

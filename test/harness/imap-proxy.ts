@@ -30,6 +30,10 @@ export interface ImapProxy {
   stall(ms: number): void;
   /** Destroys every open connection on both sides (fault injection: network drop). */
   dropAll(): void;
+  /** Closes the next `count` client connections as soon as they are accepted (fault injection). */
+  refuseNext(count: number): void;
+  /** Client connections open now (a LOGOUT or close ends one). */
+  openConnections(): number;
   close(): Promise<void>;
 }
 
@@ -91,7 +95,9 @@ export async function startImapProxy(target: { host: string; port: number }): Pr
   let counts: ImapProxyCounts = emptyCounts();
   let lines: string[] = [];
   let stalledUntil = 0;
+  let refusalsLeft = 0;
   const sockets = new Set<Socket>();
+  const clients = new Set<Socket>();
 
   const count = (name: string): void => {
     counts.commands[name] = (counts.commands[name] ?? 0) + 1;
@@ -150,6 +156,12 @@ export async function startImapProxy(target: { host: string; port: number }): Pr
 
   const handle = (client: Socket): void => {
     counts.connections += 1;
+    if (refusalsLeft > 0) {
+      refusalsLeft -= 1;
+      client.destroy();
+      return;
+    }
+    clients.add(client);
     const upstream = connect({ host: target.host, port: target.port });
     sockets.add(client);
     sockets.add(upstream);
@@ -210,6 +222,7 @@ export async function startImapProxy(target: { host: string; port: number }): Pr
       upstream.destroy();
       sockets.delete(client);
       sockets.delete(upstream);
+      clients.delete(client);
     };
     // A half-close is passed on as a full close: IMAP has no use for half-open sockets.
     for (const socket of [client, upstream]) {
@@ -241,7 +254,12 @@ export async function startImapProxy(target: { host: string; port: number }): Pr
     dropAll: () => {
       for (const socket of sockets) socket.destroy();
       sockets.clear();
+      clients.clear();
     },
+    refuseNext: (n) => {
+      refusalsLeft += n;
+    },
+    openConnections: () => clients.size,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

@@ -13,8 +13,14 @@ interface Untagged {
  * autoidle re-arms it afterwards.
  */
 interface Atom {
-  type: 'ATOM';
+  type: 'ATOM' | 'SEQUENCE';
   value: string;
+}
+
+/** Message sequence numbers `from` to `to` (RFC 3501 §9 seq-range); '*' is the last message. */
+export interface SequenceRange {
+  from: number;
+  to: number | '*';
 }
 
 interface ImapFlowInternals {
@@ -31,8 +37,14 @@ export function canSortOnServer(client: ImapFlow): boolean {
   return client.capabilities.has('SORT');
 }
 
-/** UIDs of the selected mailbox by sent date (RFC 5256: Date header, else INTERNALDATE), newest first. */
-export async function uidsNewestFirst(client: ImapFlow): Promise<number[]> {
+/**
+ * UIDs of the selected mailbox by sent date (RFC 5256: Date header, else INTERNALDATE), newest
+ * first; only those of `range` when given (Dovecot then reads only those messages' headers).
+ */
+export async function uidsNewestFirst(
+  client: ImapFlow,
+  range: SequenceRange | null = null,
+): Promise<number[]> {
   const internals = client as unknown as ImapFlowInternals;
   const uids: number[] = [];
   try {
@@ -45,7 +57,9 @@ export async function uidsNewestFirst(client: ImapFlow): Promise<number[]> {
           { type: 'ATOM', value: 'DATE' },
         ],
         { type: 'ATOM', value: 'UTF-8' },
-        { type: 'ATOM', value: 'ALL' },
+        range === null
+          ? { type: 'ATOM', value: 'ALL' }
+          : { type: 'SEQUENCE', value: `${range.from}:${range.to}` },
       ],
       {
         untagged: {

@@ -108,6 +108,8 @@ export interface ConnectInput {
   logger: Logger;
   /** Told each command's kind ("SELECT", "UID FETCH") as it is sent (for metrics). */
   onCommand?: (kind: string) => void;
+  /** A connection for one job then LOGOUT (the cold-sort helper): it never IDLEs. */
+  isShortLived?: boolean;
 }
 
 export function imapOptions(input: ConnectInput): ImapFlowOptions {
@@ -128,6 +130,7 @@ export function imapOptions(input: ConnectInput): ImapFlowOptions {
     qresync: true,
     disableCompression: true,
     autoIdleDelay: autoIdleDelayMs,
+    ...(input.isShortLived === true ? { disableAutoIdle: true } : {}),
     connectionTimeout: connectTimeoutMs,
     greetingTimeout: greetingTimeoutMs,
     socketTimeout: socketTimeoutMs,

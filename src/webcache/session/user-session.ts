@@ -15,6 +15,12 @@ import { FolderCache } from '../sync/folder-cache.js';
 import { fetchFolderList } from '../sync/folder-list.js';
 import { syncSelectedFolder } from '../sync/folder-sync.js';
 import { LiveSync } from '../sync/live-sync.js';
+import { canSortOnServer } from '../imap/uid-sort.js';
+import {
+  coldSplitMinMessages,
+  sortLowerPartOnHelper,
+  type HelperSort,
+} from './cold-sort-helper.js';
 import { connectImap, imapError } from './imap-connect.js';
 import { OpQueue } from './op-queue.js';
 
@@ -264,11 +270,33 @@ export class UserSession {
         this.folders.set(path, stored);
         return { value: null };
       }
-      this.selected = null;
-      (await this.lockFolder(client, path)).release();
-      const preview = await coldFirstPage(client, pageSize);
-      if (preview === null) return { value: null };
-      return { value: preview, hold: this.buildAfterPreview(client, path, preview.index) };
+      // A big folder's SORT is split with a second, short-lived connection that EXAMINEs it
+      // while this one SELECTs (the proxy's login count shows 2 for such a cold sign-in).
+      const helper = this.startColdSortHelper(client, path);
+      try {
+        this.selected = null;
+        (await this.lockFolder(client, path)).release();
+        const preview = await coldFirstPage(client, pageSize, helper);
+        if (preview === null) return { value: null };
+        return { value: preview, hold: this.buildAfterPreview(client, path, preview.index) };
+      } finally {
+        helper?.cancel(); // No-op once it delivered its part; then it is logging out.
+      }
+    });
+  }
+
+  /** The helper for a folder listed with enough messages, or null (sorted here alone). */
+  private startColdSortHelper(client: ImapFlow, path: string): HelperSort | null {
+    const listed = this.folderInfo(path)?.total ?? 0;
+    if (listed < coldSplitMinMessages || !canSortOnServer(client)) return null;
+    return sortLowerPartOnHelper({
+      domain: this.domain,
+      user: this.user,
+      password: this.password,
+      logger: this.logger,
+      onCommand: this.onImapCommand,
+      path,
+      upTo: Math.floor(listed / 2),
     });
   }
 
