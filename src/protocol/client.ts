@@ -126,11 +126,13 @@ function readJson(res: http.IncomingMessage): Promise<unknown> {
           : new AlphaMailError('AM_WEBCACHE_DOWN', 'webcache reply cut off'),
       );
     });
-    // A reply cut off without an error event still settles the call (after 'end' this is a no-op).
+    let ended = false;
+    // A reply cut off without an error event still settles the call.
     res.once('close', () => {
-      reject(new AlphaMailError('AM_WEBCACHE_DOWN', 'webcache reply cut off'));
+      if (!ended) reject(new AlphaMailError('AM_WEBCACHE_DOWN', 'webcache reply cut off'));
     });
     res.once('end', () => {
+      ended = true;
       const whole = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
       try {
         resolve(JSON.parse(whole?.toString('utf8') ?? '') as unknown);
