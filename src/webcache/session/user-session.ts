@@ -9,6 +9,7 @@ import type { DomainConfig } from '../../config/index.js';
 import type { FolderInfo } from '../../protocol/index.js';
 import type { FolderIndex } from '../index/folder-index.js';
 import type { IndexStore } from '../persist/index-store.js';
+import { SaveSchedule } from '../persist/save-schedule.js';
 import { MemorySnippets, type SnippetBackend } from '../index/snippet-backend.js';
 import { coldFirstPage, type ColdPreview } from '../sync/cold-preview.js';
 import { FolderCache } from '../sync/folder-cache.js';
@@ -30,8 +31,6 @@ export const operationBudgetMs = 25_000;
 export const backgroundBudgetMs = 25_000;
 /** How often the folder list (counts of other folders) is refreshed while the session is used. */
 export const folderListRefreshMs = 60_000;
-/** Changed indexes are written this long after the last change. */
-export const saveDebounceMs = 5_000;
 /** Building a big folder's index after its first page was answered (100,000 messages ~12 s). */
 export const coldBuildBudgetMs = 120_000;
 /** LOGOUT may take this long at close before the socket is simply closed. */
@@ -77,7 +76,10 @@ export class UserSession {
   private folderList: FolderInfo[] | null = null;
   private folderListAt = 0;
   private readonly live: LiveSync;
-  private saveTimer: NodeJS.Timeout | null = null;
+  /** When changed indexes are written (see persist/save-schedule.ts). */
+  private readonly saves: SaveSchedule;
+  /** The login-time load of a stored index (preloadStored), awaited before any other load. */
+  private preloading: Promise<void> = Promise.resolve();
   private readonly refreshTimer: NodeJS.Timeout;
   private closed = false;
 
@@ -92,6 +94,10 @@ export class UserSession {
     this.store = input.store;
     this.snippets = input.store?.snippetsFor(this.account) ?? new MemorySnippets();
     this.live = new LiveSync(this);
+    this.saves = new SaveSchedule(
+      () => this.saveDirty(),
+      (err) => this.logger.error({ err }, 'saving indexes failed'),
+    );
     this.refreshTimer = setInterval(
       () => this.refreshFolderListInBackground(),
       folderListRefreshMs,
@@ -229,7 +235,7 @@ export class UserSession {
         this.selected = null;
         const lock = await this.lockFolder(client, path);
         try {
-          cache ??= this.loadStored(path);
+          cache ??= await this.loadStored(path);
           const synced = await syncSelectedFolder(client, cache, (c) => this.register(path, c));
           cache = synced.cache;
           this.selected = path;
@@ -265,9 +271,9 @@ export class UserSession {
     return this.run('listMessages', 'user', async (client) => {
       await this.checkFolderExists(client, path);
       if (this.folders.has(path)) return { value: null };
-      const stored = this.loadStored(path);
+      const stored = await this.loadStored(path);
       if (stored !== null) {
-        this.folders.set(path, stored);
+        if (!this.folders.has(path)) this.folders.set(path, stored);
         return { value: null };
       }
       // A big folder's SORT is split with a second, short-lived connection that EXAMINEs it
@@ -319,9 +325,28 @@ export class UserSession {
     }
   }
 
-  private loadStored(path: string): FolderCache | null {
-    const index = this.store?.load(this.account, path, this.snippets) ?? null;
+  private async loadStored(path: string): Promise<FolderCache | null> {
+    await this.preloading;
+    const preloaded = this.folders.get(path);
+    if (preloaded) return preloaded;
+    const index = (await this.store?.load(this.account, path, this.snippets)) ?? null;
     return index ? new FolderCache(index) : null;
+  }
+
+  /**
+   * Loads `path`'s stored index now, off the queue, with its newest-first date order: at sign-in
+   * this CPU work overlaps the login's LIST instead of following the first page's SELECT.
+   */
+  preloadStored(path: string): void {
+    const store = this.store;
+    if (store === null || this.folders.has(path) || !store.has(this.account, path)) return;
+    this.preloading = (async () => {
+      const index = await store.load(this.account, path, this.snippets);
+      if (index === null || this.closed || this.folders.has(path)) return;
+      const cache = new FolderCache(index);
+      cache.sort.page('date', 'desc', 0, 1);
+      this.folders.set(path, cache);
+    })().catch((err: unknown) => this.logger.warn({ err, folder: path }, 'preload failed'));
   }
 
   /** Keeps `cache` as the folder's, its previews in the account's snippet store. */
@@ -381,7 +406,10 @@ export class UserSession {
   /** Called after any change to an index: counts, persistence, and the snippet filler. */
   indexChanged(path: string): void {
     this.patchCounts(path);
-    this.scheduleSave();
+    const cache = this.folders.get(path);
+    if (this.store !== null && cache?.isDirty === true) {
+      this.saves.changed(cache.hasStructuralChanges ? 'structural' : 'minor');
+    }
     if (path === this.selected) this.live.scheduleFiller(path);
   }
 
@@ -412,23 +440,17 @@ export class UserSession {
     }).catch((err: unknown) => this.logger.debug({ err }, 'folder list refresh failed'));
   }
 
-  private scheduleSave(): void {
-    if (this.store === null || this.saveTimer !== null || this.closed) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = null;
-      this.saveAll();
-    }, saveDebounceMs);
-    this.saveTimer.unref();
-  }
-
-  saveAll(): void {
-    if (this.store === null) return;
-    for (const cache of this.folders.values()) {
+  /** Writes every folder index changed since its last save, one at a time. */
+  private async saveDirty(): Promise<void> {
+    const store = this.store;
+    if (store === null) return;
+    for (const cache of [...this.folders.values()]) {
       if (!cache.isDirty) continue;
+      const { changeCount, version } = cache.index;
       try {
-        const at = cache.index.changeCount;
-        this.store.save(this.account, cache.index);
-        cache.savedChangeCount = at;
+        await store.save(this.account, cache.index);
+        cache.savedChangeCount = changeCount;
+        cache.savedVersion = version;
       } catch (err) {
         this.logger.error({ err, folder: cache.index.state.path }, 'saving an index failed');
       }
@@ -466,10 +488,9 @@ export class UserSession {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.refreshTimer);
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = null;
     this.live.stop();
-    this.saveAll();
+    await this.preloading;
+    await this.saves.close();
     this.mail.emit('closed');
     this.mail.removeAllListeners();
     const client = this.client;

@@ -11,10 +11,13 @@ export class FolderCache {
   readonly reader = new ReaderCache<LoadedMessage>();
   /** index.changeCount when it was last written to SQLite. */
   savedChangeCount: number;
+  /** index.version (messages added or removed) when it was last written to SQLite. */
+  savedVersion: number;
 
   constructor(readonly index: FolderIndex) {
     this.sort = new SortCache(index);
     this.savedChangeCount = index.changeCount;
+    this.savedVersion = index.version;
   }
 
   static empty(state: FolderState): FolderCache {
@@ -23,5 +26,10 @@ export class FolderCache {
 
   get isDirty(): boolean {
     return this.index.changeCount !== this.savedChangeCount;
+  }
+
+  /** Messages were added or removed since the last save (not only flags or sync state). */
+  get hasStructuralChanges(): boolean {
+    return this.index.version !== this.savedVersion;
   }
 }
