@@ -11,10 +11,16 @@ import type { UserSession } from '../session/user-session.js';
 import { uidSet } from '../imap/uid-set.js';
 import type { FolderCache } from './folder-cache.js';
 
-/** The session has sent nothing for this long: store now (as imapflow's auto-IDLE delay). */
-export const seenQuietMs = 250;
-/** A busy session still stores a message's \Seen within this long after it was opened. */
-export const seenMaxDelayMs = 3_000;
+/**
+ * The session has had no request for this long: store now. Long enough to cover the pauses of a
+ * busy session (the page, then its frame, then the next page), short beside reading a message.
+ */
+export const seenQuietMs = 1_000;
+/**
+ * A busy session still stores a message's \Seen within this long after it was opened: Dovecot
+ * syncs fully at most every 5 s between IDLEs, so one STORE per window costs one rescan.
+ */
+export const seenMaxDelayMs = 5_000;
 
 interface Pending {
   folder: string;
@@ -84,7 +90,8 @@ function arm(session: UserSession, pending: Pending): void {
 /**
  * Marks `uid` of `folder` as read on the server soon; the caller has already set \Seen in the
  * index, so pages and counts show it read at once. A session closed within seenQuietMs of the
- * open (sign-out before the page could even be read) leaves the message unseen on the server.
+ * open leaves the message unseen on the server, and so does a move to another folder inside the
+ * window: the moved copy carries the server's flags.
  */
 export function storeSeenSoon(session: UserSession, folder: string, uid: number): void {
   let pending = pendingBySession.get(session);
