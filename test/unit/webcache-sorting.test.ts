@@ -4,7 +4,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { FolderIndex, type IndexEntry } from '../../src/webcache/index/folder-index.js';
-import { packedAscending, SortCache } from '../../src/webcache/index/sorting.js';
+import {
+  collationRanks,
+  packedAscending,
+  sortCollator,
+  SortCache,
+} from '../../src/webcache/index/sorting.js';
 
 function reference(keys: readonly number[]): number[] {
   return keys.map((_, slot) => slot).sort((a, b) => (keys[a] ?? 0) - (keys[b] ?? 0) || a - b);
@@ -83,4 +88,34 @@ test('a folder index pages by date and size newest/largest first, ties by UID', 
   assert.deepEqual(uids(index, sort.page('size', 'desc', 0, 5)), [40, 20, 10, 50, 30]);
   const old = make(true);
   assert.deepEqual(uids(old, new SortCache(old).page('date', 'desc', 0, 5)), [30, 10, 40, 20, 50]);
+});
+
+test('text order by collation ranks equals the collator sort, ties by slot', () => {
+  // Case and "Re:"-free variants that the collator calls equal, accents it does not.
+  const word = fc.constantFrom(
+    'apple',
+    'Apple',
+    'APPLE',
+    'äpple',
+    'banana',
+    'Bänana',
+    '',
+    'Zebra',
+    'émile',
+    'Emile',
+    '日本',
+    'ß',
+    'ss',
+  );
+  fc.assert(
+    fc.property(fc.array(word, { maxLength: 200 }), (texts) => {
+      const ranks = collationRanks(texts.length, (slot) => texts[slot] ?? '');
+      const packed = packedAscending(texts.length, (slot) => ranks[slot] ?? 0);
+      assert.ok(packed !== null);
+      const expected = texts
+        .map((_, slot) => slot)
+        .sort((a, b) => sortCollator.compare(texts[a] ?? '', texts[b] ?? '') || a - b);
+      assert.deepEqual([...packed], expected);
+    }),
+  );
 });
