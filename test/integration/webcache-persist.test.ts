@@ -6,10 +6,16 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
-import { startTestDovecot } from '../harness/dovecot.js';
+import { silentLogger } from '../../src/base/index.js';
+import { flagBits } from '../../src/webcache/index/folder-index.js';
+import { IndexStore } from '../../src/webcache/index.js';
+import { openDatabase } from '../../src/store/index.js';
+import { webcacheMigrations } from '../../src/webcache/persist/index-store.js';
+import { startTestDovecot, testUser } from '../harness/dovecot.js';
 import { startImapProxy } from '../harness/imap-proxy.js';
 import {
   startTestWebcache,
+  testDomain,
   testDomainConfig,
   type TestWebcache,
   loginTestUser,
@@ -79,6 +85,97 @@ test('after a restart the first view resyncs from the stored index without a ful
     assert.ok(
       fetches.some((line) => /CHANGEDSINCE/.test(line)),
       `flags fetched by CHANGEDSINCE: ${fetches.join(' | ')}`,
+    );
+  } finally {
+    await other.logout().catch(() => undefined);
+    await webcache.stop();
+    await proxy.close();
+    await dovecot.stop();
+  }
+});
+
+/** Whether the stored copy of INBOX (read through a second handle) has `uid` as \Seen. */
+async function storedSeen(dataDir: string, uid: number): Promise<boolean> {
+  const store = IndexStore.open(dataDir, silentLogger());
+  try {
+    const index = await store.load(`${testUser.name}@${testDomain}`, 'INBOX');
+    assert.ok(index, 'INBOX is stored');
+    const slot = index.slotOf(uid);
+    assert.ok(slot >= 0);
+    return (index.flagsAt(slot) & flagBits.seen) !== 0;
+  } finally {
+    store.close();
+  }
+}
+
+test('a flag change is saved at shutdown, not at once; a copy older than it is resynced by CHANGEDSINCE', async () => {
+  const dovecot = await startTestDovecot({ namespace: 'inbox-dot' });
+  const proxy = await startImapProxy({ host: '127.0.0.1', port: dovecot.dovecot.port });
+  const webcache = await startTestWebcache({
+    domains: [testDomainConfig(proxy.port, 'inbox-dot')],
+  });
+  const other = new ImapFlow(dovecot.imapOptions());
+  const dataDir = webcache.config.dataDir;
+  try {
+    const view = { folder: 'INBOX', sort: 'date', order: 'desc', page: 1, pageSize: 50 } as const;
+    let session = await loginTestUser(webcache);
+    const first = await webcache.client.call('listMessages', { session, ...view });
+    await waitForSnippets(webcache, session);
+    await webcache.restart();
+    const unread = first.messages.find((m) => m.isUnread);
+    assert.ok(unread, 'an unread message on the first page');
+    assert.equal(await storedSeen(dataDir, unread.uid), false);
+
+    session = await loginTestUser(webcache);
+    await webcache.client.call('listMessages', { session, ...view });
+    await webcache.client.call('getMessage', { session, ...view, uid: unread.uid, markRead: true });
+    await other.connect();
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const lock = await other.getMailboxLock('INBOX');
+      let flags: Set<string> | undefined;
+      try {
+        const found = await other.fetchOne(String(unread.uid), { flags: true }, { uid: true });
+        flags = found ? found.flags : undefined;
+      } finally {
+        lock.release();
+      }
+      if (flags?.has('\\Seen')) break;
+      assert.ok(Date.now() < deadline, 'the \\Seen STORE reached Dovecot in time');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // A flag-only change waits for its interval (minutes): the stored copy is still the old one.
+    assert.equal(await storedSeen(dataDir, unread.uid), false, 'not written at once');
+    const db = openDatabase(join(dataDir, 'webcache.sqlite'), [webcacheMigrations]);
+    try {
+      const stale = db
+        .prepare('SELECT blob FROM webcache_folder_index WHERE folder = ?')
+        .get('INBOX') as { blob: Buffer };
+      await webcache.restart();
+      assert.equal(await storedSeen(dataDir, unread.uid), true, 'written at shutdown');
+
+      // As after a crash before the interval: the saved copy predates the flag change.
+      db.prepare('UPDATE webcache_folder_index SET blob = ? WHERE folder = ?').run(
+        stale.blob,
+        'INBOX',
+      );
+    } finally {
+      db.close();
+    }
+    assert.equal(await storedSeen(dataDir, unread.uid), false);
+    session = await loginTestUser(webcache);
+    proxy.reset();
+    const resynced = await webcache.client.call('listMessages', { session, ...view });
+    assert.equal(resynced.messages.find((m) => m.uid === unread.uid)?.isUnread, false);
+    const fetches = proxy.log().filter((line) => / FETCH /i.test(line));
+    assert.ok(
+      fetches.some((line) => /CHANGEDSINCE/.test(line)),
+      `flags fetched by CHANGEDSINCE: ${fetches.join(' | ')}`,
+    );
+    assert.deepEqual(
+      fetches.filter((line) => /ENVELOPE/.test(line)),
+      [],
+      'no full index FETCH',
     );
   } finally {
     await other.logout().catch(() => undefined);
