@@ -47,6 +47,11 @@ async function buildIndex(client: ImapFlow, cache: FolderCache): Promise<void> {
   }
 }
 
+/**
+ * `since` is the HIGHESTMODSEQ of the SELECT that last synced the index (setState below), so every
+ * flag change after it comes back, whatever flags the stored copy holds: persist/save-schedule.ts
+ * relies on this to save flag-only changes rarely.
+ */
 async function resyncFlags(client: ImapFlow, cache: FolderCache, since: string): Promise<void> {
   const useModseq = since !== '' && client.enabled.has('CONDSTORE');
   const options = useModseq ? { uid: true, changedSince: BigInt(since) } : { uid: true };
