@@ -9,18 +9,28 @@ import { startTestDovecot, type TestDovecot } from '../harness/dovecot.js';
 import { startImapProxy, waitForQuietWire } from '../harness/imap-proxy.js';
 import { startTestWebcache, testDomainConfig, loginTestUser } from '../harness/webcache.js';
 
-/** Flags and RFC822.SIZE of every INBOX message as Dovecot has them, read on its own connection. */
+/** Flags and RFC822.SIZE of every message of a folder as Dovecot has them, on its own connection. */
 async function serverView(
   dovecot: TestDovecot,
-): Promise<Map<number, { seen: boolean; size: number }>> {
+  folder = 'INBOX',
+): Promise<Map<number, { seen: boolean; size: number; subject: string }>> {
   const client = new ImapFlow(dovecot.imapOptions());
   await client.connect();
-  const out = new Map<number, { seen: boolean; size: number }>();
+  const out = new Map<number, { seen: boolean; size: number; subject: string }>();
   try {
-    const lock = await client.getMailboxLock('INBOX');
+    const lock = await client.getMailboxLock(folder);
     try {
-      for await (const m of client.fetch('1:*', { uid: true, flags: true, size: true })) {
-        out.set(m.uid, { seen: m.flags?.has('\\Seen') === true, size: m.size ?? -1 });
+      for await (const m of client.fetch('1:*', {
+        uid: true,
+        flags: true,
+        size: true,
+        envelope: true,
+      })) {
+        out.set(m.uid, {
+          seen: m.flags?.has('\\Seen') === true,
+          size: m.size ?? -1,
+          subject: m.envelope?.subject ?? '',
+        });
       }
     } finally {
       lock.release();
@@ -107,6 +117,77 @@ test('opening unseen messages: 2 FETCH each, \\Seen in one STORE on Dovecot, re-
   } finally {
     await webcache.stop();
     await proxy.close();
+    await dovecot.stop();
+  }
+});
+
+test('a read mark still waiting reaches Dovecot before a move, a search, a folder switch, sign-out', async () => {
+  const messages = generateMailbox({
+    seed: 12,
+    count: 80,
+    user: 'demo@demo.test',
+    folders: ['INBOX', 'Archive'],
+  });
+  const dovecot = await startTestDovecot({ messages });
+  const webcache = await startTestWebcache({
+    domains: [testDomainConfig(dovecot.dovecot.port, 'slash')],
+  });
+  try {
+    const { client } = webcache;
+    const session = await loginTestUser(webcache);
+    const view = { session, folder: 'INBOX', sort: 'date', order: 'desc' } as const;
+    await client.call('listMessages', { ...view, page: 1, pageSize: 100 });
+    const unseen = [...(await serverView(dovecot))].filter(([, m]) => !m.seen);
+    assert.ok(unseen.length >= 4, `the generator leaves some unseen (${unseen.length})`);
+    const [moved, searched, switched, signedOut] = unseen.map(([uid]) => uid) as [
+      number,
+      number,
+      number,
+      number,
+    ];
+    const subject = unseen[0]?.[1].subject ?? '';
+    const open = (uid: number) => client.call('getMessage', { ...view, uid, markRead: true });
+
+    // Opened, then moved at once: the copy in Archive is \Seen.
+    await open(moved);
+    await client.call('moveMessages', { ...view, uids: [moved], destination: 'Archive' });
+    const archived = [...(await serverView(dovecot, 'Archive'))].find(
+      ([, m]) => m.subject === subject,
+    );
+    assert.equal(archived?.[1].seen, true, 'the moved copy carries \\Seen');
+
+    // Opened, then an unread search on the server: it is not found.
+    await open(searched);
+    const criteria = {
+      ...{ from: '', to: '', subject: '', body: '', text: '' },
+      ...{ since: null, before: null, flagged: false, hasAttachment: false },
+      unread: true,
+    };
+    const found = await client.call('search', {
+      ...view,
+      scope: 'folder',
+      criteria,
+      page: 1,
+      pageSize: 100,
+    });
+    assert.equal(
+      found.hits.some((h) => h.uid === searched),
+      false,
+      'read, so not an unread hit',
+    );
+
+    // Opened, then another folder: \Seen is on the server before the SELECT.
+    await open(switched);
+    await client.call('listMessages', { ...view, folder: 'Archive', page: 1, pageSize: 10 });
+    assert.equal((await serverView(dovecot)).get(switched)?.seen, true, 'stored before leaving');
+    await client.call('listMessages', { ...view, page: 1, pageSize: 100 });
+
+    // Opened, then signed out inside the quiet window.
+    await open(signedOut);
+    await client.call('logout', { session });
+    assert.equal((await serverView(dovecot)).get(signedOut)?.seen, true, 'stored before LOGOUT');
+  } finally {
+    await webcache.stop();
     await dovecot.stop();
   }
 });

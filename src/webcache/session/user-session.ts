@@ -16,6 +16,7 @@ import { FolderCache } from '../sync/folder-cache.js';
 import { fetchFolderList } from '../sync/folder-list.js';
 import { syncSelectedFolder } from '../sync/folder-sync.js';
 import { LiveSync } from '../sync/live-sync.js';
+import { storePendingSeenNow } from '../sync/seen-writer.js';
 import { canSortOnServer } from '../imap/uid-sort.js';
 import {
   coldSplitMinMessages,
@@ -251,6 +252,10 @@ export class UserSession {
 
   /** SELECTs `path` through imapflow's mailbox lock; the caller releases it. */
   private async lockFolder(client: ImapFlow, path: string): Promise<{ release(): void }> {
+    // Before leaving the folder: its resync on return must find the opened messages \Seen.
+    if (client.mailbox !== false && client.mailbox.path !== path) {
+      await storePendingSeenNow(this, client);
+    }
     // The reader cache's byte budget is meant per session: keep only the folder in use.
     for (const [other, known] of this.folders) if (other !== path) known.reader.clear();
     return client.getMailboxLock(path).catch((err: unknown) => {
@@ -497,7 +502,11 @@ export class UserSession {
     this.client = null;
     if (!client) return;
     try {
-      await withDeadline(logoutBudgetMs, 'logout', () => client.logout());
+      await withDeadline(logoutBudgetMs, 'logout', async () => {
+        // Read marks still waiting for a pause reach the server before we leave.
+        await storePendingSeenNow(this, client).catch(() => undefined);
+        await client.logout();
+      });
     } catch {
       client.close();
     }

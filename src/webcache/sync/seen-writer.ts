@@ -88,10 +88,27 @@ function arm(session: UserSession, pending: Pending): void {
 }
 
 /**
+ * Stores what is pending at once on `client` (inside the session's queue, the folder selected)
+ * before anything that lets the server's flags be seen or carried: a SELECT of another folder
+ * (its resync must not undo the mark), a move or copy (the copy takes the server's flags), a
+ * search (UNSEEN is answered by the server), signing out.
+ */
+export async function storePendingSeenNow(session: UserSession, client: ImapFlow): Promise<void> {
+  const pending = pendingBySession.get(session);
+  if (pending === undefined) return;
+  // Another folder is selected only after a lost connection: flush() reselects for it.
+  if (client.mailbox === false || client.mailbox.path !== pending.folder) {
+    flush(session, pending);
+    return;
+  }
+  forget(session, pending);
+  await storeSeen(client, stillSeen(session.folders.get(pending.folder), pending.uids));
+}
+
+/**
  * Marks `uid` of `folder` as read on the server soon; the caller has already set \Seen in the
- * index, so pages and counts show it read at once. A session closed within seenQuietMs of the
- * open leaves the message unseen on the server, and so does a move to another folder inside the
- * window: the moved copy carries the server's flags.
+ * index, so pages and counts show it read at once. Whatever would read or copy the server's
+ * flags first stores it (storePendingSeenNow); a crash inside the window leaves it unread.
  */
 export function storeSeenSoon(session: UserSession, folder: string, uid: number): void {
   let pending = pendingBySession.get(session);
