@@ -93,9 +93,19 @@ export async function startAlphaMail(opts: {
       Promise.resolve(logs.slice(before).some((l) => l.includes('webcache ready'))),
     );
   };
-  await startWebcache();
-  const web = spawnRole('web');
-  await waitFor('web', async () => (await fetch(`${url}/login`)).status === 200);
+  const web = await (async () => {
+    let started: ChildProcess | null = null;
+    try {
+      await startWebcache();
+      started = spawnRole('web');
+      await waitFor('web', async () => (await fetch(`${url}/login`)).status === 200);
+      return started;
+    } catch (err) {
+      // A process that never became ready must not outlive the failed start.
+      for (const child of [webcache, started]) child?.kill('SIGKILL');
+      throw err;
+    }
+  })();
 
   return {
     url,
