@@ -495,18 +495,21 @@ export class UserSession {
     clearInterval(this.refreshTimer);
     this.live.stop();
     await this.preloading;
+    const client = this.client;
+    // Read marks still waiting for a pause reach the server before the index that shows them
+    // read is saved: a saved "read" the server never got would not be corrected by a resync.
+    if (client) {
+      await withDeadline(logoutBudgetMs, 'storeSeen', () =>
+        storePendingSeenNow(this, client),
+      ).catch(() => undefined);
+    }
     await this.saves.close();
     this.mail.emit('closed');
     this.mail.removeAllListeners();
-    const client = this.client;
     this.client = null;
     if (!client) return;
     try {
-      await withDeadline(logoutBudgetMs, 'logout', async () => {
-        // Read marks still waiting for a pause reach the server before we leave.
-        await storePendingSeenNow(this, client).catch(() => undefined);
-        await client.logout();
-      });
+      await withDeadline(logoutBudgetMs, 'logout', () => client.logout());
     } catch {
       client.close();
     }
