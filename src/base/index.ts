@@ -5,3 +5,4 @@ export * from './html.js';
 export * from './deadline.js';
 export * from './errors-doc.js';
 export * from './metrics.js';
+export * from './cooperative.js';

@@ -2,6 +2,7 @@
 // or a resync of a known index (CONDSTORE CHANGEDSINCE flags, new UIDs, expunged UIDs).
 // Must not select folders itself or hold the session queue: the session does both.
 import type { ImapFlow, MailboxObject } from 'imapflow';
+import { cooperativeYielder } from '../../base/index.js';
 import { flagBitsOf, indexFetchQuery, toIndexEntry } from '../imap/index-fetch.js';
 import { chunks, uidSet } from '../imap/uid-set.js';
 import type { FolderState, IndexEntry } from '../index/folder-index.js';
@@ -21,7 +22,9 @@ export function folderStateOf(mailbox: MailboxObject): FolderState {
 
 export async function fetchEntries(client: ImapFlow, range: string): Promise<IndexEntry[]> {
   const entries: IndexEntry[] = [];
+  const yieldNow = cooperativeYielder();
   for await (const message of client.fetch(range, indexFetchQuery, { uid: true })) {
+    await yieldNow();
     entries.push(toIndexEntry(message));
   }
   return entries;

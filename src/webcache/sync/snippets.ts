@@ -1,6 +1,7 @@
 // Owns fetching previews: the first bytes of each message's first text part by partial
 // BODY.PEEK[<part>]<0.N>, decoded with mime/. Must not fetch whole messages or whole parts.
 import type { ImapFlow } from 'imapflow';
+import { cooperativeYielder } from '../../base/index.js';
 import { snippetFromPartialPart } from '../../mime/index.js';
 import { chunks, uidSet } from '../imap/uid-set.js';
 import type { FolderIndex } from '../index/folder-index.js';
@@ -25,11 +26,13 @@ export async function fetchSnippets(
     list.push(uid);
     byPart.set(part, list);
   }
+  const yieldNow = cooperativeYielder();
   for (const [part, group] of byPart) {
     for (const chunk of chunks(group, snippetFetchChunk)) {
       const answered = new Set<number>();
       const query = { uid: true, bodyParts: [{ key: part, start: 0, maxLength: snippetBytes }] };
       for await (const message of client.fetch(uidSet(chunk), query, { uid: true })) {
+        await yieldNow();
         const slot = index.slotOf(message.uid);
         if (slot < 0) continue;
         const bytes = message.bodyParts?.get(part.toLowerCase()) ?? Buffer.alloc(0);
