@@ -119,3 +119,24 @@ test('text order by collation ranks equals the collator sort, ties by slot', () 
     }),
   );
 });
+
+test('warmInBackground builds every order off the request path, each once per index version', async () => {
+  const index = new FolderIndex({ path: 'INBOX', uidValidity: 1, highestModseq: '', uidNext: 1 });
+  index.append([entry(10, 3_000, 7), entry(20, 1_000, 9), entry(30, 2_000, 1)]);
+  const sort = new SortCache(index);
+  const built: string[] = [];
+  const original = index.subjectAt.bind(index);
+  // Counts builds of the subject order: it reads every subject once per build.
+  index.subjectAt = (slot: number) => {
+    built.push(`subject@${slot}`);
+    return original(slot);
+  };
+  sort.warmInBackground();
+  assert.equal(built.length, 0, 'nothing is built synchronously');
+  for (let i = 0; i < 6; i++) await new Promise((r) => setImmediate(r));
+  assert.equal(built.length, 3, 'the subject order was built once');
+  // Served from the warm orders: no further build.
+  sort.page('subject', 'asc', 0, 3);
+  sort.page('from', 'desc', 0, 3);
+  assert.equal(built.length, 3);
+});

@@ -240,6 +240,7 @@ export class UserSession {
           const synced = await syncSelectedFolder(client, cache, (c) => this.register(path, c));
           cache = synced.cache;
           this.selected = path;
+          cache.sort.warmInBackground();
         } finally {
           lock.release();
         }
@@ -321,6 +322,7 @@ export class UserSession {
           if (snippet !== null) synced.cache.index.setSnippet(preview.uidAt(slot), snippet);
         }
         this.selected = path;
+        synced.cache.sort.warmInBackground();
       });
       this.indexChanged(path);
     } catch (err) {
