@@ -2,6 +2,7 @@
 // checks and the markdown tables. Must not measure anything: pure functions of the results.
 import type { PhaseResult, SystemName } from './phase.js';
 import type { MemoryFigures } from './memory.js';
+import { scenario5ArrivalMs } from './scenarios-load.js';
 import type { MessageOpen } from './scenarios-single.js';
 
 /** The issue's targets, with their units in the names. */
@@ -153,6 +154,11 @@ export function targetRows(
       s5?.latency.index?.p99Ms ?? null,
       base('5 ')?.latency.index?.p99Ms ?? null,
       (v) => v < t.warmIndexP99Ms,
+    ),
+    info(
+      `Warm index page p99 ms, scenario 5 while its users arrive (first ${scenario5ArrivalMs / 1000} s)`,
+      s5?.latency['index, arriving']?.p99Ms ?? null,
+      base('5 ')?.latency['index, arriving']?.p99Ms ?? null,
     ),
     info(
       'Offered load page views/s, scenario 5 (what its users asked for)',

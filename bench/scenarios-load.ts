@@ -20,6 +20,19 @@ const indexClickShare = 0.6;
 export const thinkTimeMinMs = 500;
 export const thinkTimeMaxMs = 1_500;
 
+/**
+ * Scenario 5's first seconds are timed apart, under kinds ending in ", arriving": the 50 users
+ * start together, so their first clicks (first reads of their pages' previews from disk, sort
+ * and render paths not yet optimised by V8) pile up as no later click does. The target figure is
+ * the steady state of the `loopDurationMs` that follow; the arriving figures are printed beside
+ * it, so nothing is left out.
+ */
+export const scenario5ArrivalMs = 5_000;
+/** The kind a click is timed under: apart while the users are still arriving. */
+export function clickKind(kind: string, sinceStartMs: number, arrivalMs: number): string {
+  return sinceStartMs < arrivalMs ? `${kind}, arriving` : kind;
+}
+
 /** One think time drawn from `random`: the same draws for AlphaMail and the baseline. */
 export function thinkTimeMs(random: SeededRandom): number {
   return thinkTimeMinMs + Math.floor(random.next() * (thinkTimeMaxMs - thinkTimeMinMs));
@@ -140,41 +153,49 @@ async function click(
 export async function clickThrough(ctx: BenchContext, users: LoadUser[]): Promise<PhaseResult[]> {
   const group = users.slice(0, ctx.sizes.scenario5Users);
   const scenario = scenario5Name(group.length);
-  const duration = ctx.sizes.loopDurationMs;
+  // --quick runs a few seconds and checks counters only: no arrival window there.
+  const arrival = ctx.sizes.isQuick ? 0 : scenario5ArrivalMs;
+  const duration = arrival + ctx.sizes.loopDurationMs;
   const pageSize = ctx.sizes.pageSize;
   const pages = Math.max(1, Math.ceil(ctx.sizes.loadInboxSize / pageSize));
   const think = (user: LoadUser): number => thinkTimeMs(user.random);
+  const timed = (rec: (kind: string) => LatencyRecorder) => {
+    const started = performance.now();
+    return (kind: string) => rec(clickKind(kind, performance.now() - started, arrival));
+  };
   for (const [n, user] of group.entries()) {
     user.random = new SeededRandom(1000 + n);
     user.lastUids = [];
   }
-  const am = await measurePhase(ctx.env, scenario, 'alphamail', ctx.alphamailProxy, (rec) =>
-    runThinkingLoop(group, duration, think, (user) =>
+  const am = await measurePhase(ctx.env, scenario, 'alphamail', ctx.alphamailProxy, (rec) => {
+    const timedRec = timed(rec);
+    return runThinkingLoop(group, duration, think, (user) =>
       click(
         user,
-        rec,
+        timedRec,
         pages,
         (uid) => user.alphamail.openMessage(uid),
         (view) => user.alphamail.indexPage(view),
       ),
-    ),
-  );
+    );
+  });
   // The baseline replays the same click sequence per user.
   for (const [n, user] of group.entries()) {
     user.random = new SeededRandom(1000 + n);
     user.lastUids = [];
   }
-  const base = await measurePhase(ctx.env, scenario, 'baseline', ctx.baselineProxy, (rec) =>
-    runThinkingLoop(group, duration, think, (user) =>
+  const base = await measurePhase(ctx.env, scenario, 'baseline', ctx.baselineProxy, (rec) => {
+    const timedRec = timed(rec);
+    return runThinkingLoop(group, duration, think, (user) =>
       click(
         user,
-        rec,
+        timedRec,
         pages,
         (uid) => baselineMessagePage(user.baseline, uid),
         async (view) => (await baselineIndexPage(user.baseline, { ...view, pageSize })).uids,
       ),
-    ),
-  );
+    );
+  });
   return [am, base];
 }
 

@@ -84,7 +84,7 @@ test(
 
       assert.ok(results.opens.some((o) => o.uid === results.largeUid));
       assert.ok(results.opens.every((o) => o.baselineImapBytes > 0));
-      assert.equal(results.targets.length, 20);
+      assert.equal(results.targets.length, 21);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -6,7 +6,12 @@ import { maxStepsWithThinkTime, runThinkingLoop, SeededRandom } from '../../benc
 import { consistencyChecks } from '../../bench/report.js';
 import { emptyMemoryFigures } from '../../bench/memory.js';
 import { imapFigures, type PhaseResult } from '../../bench/phase.js';
-import { thinkTimeMaxMs, thinkTimeMinMs, thinkTimeMs } from '../../bench/scenarios-load.js';
+import {
+  clickKind,
+  thinkTimeMaxMs,
+  thinkTimeMinMs,
+  thinkTimeMs,
+} from '../../bench/scenarios-load.js';
 
 test('the step bound follows from the least think time', () => {
   assert.equal(maxStepsWithThinkTime(3_000, 500), 6);
@@ -102,4 +107,11 @@ test('the --quick check catches scenario 5 running without think time', () => {
       ],
     ],
   );
+});
+
+test('scenario 5 times clicks of its arrival window apart, then as the kind itself', () => {
+  assert.equal(clickKind('index', 0, 5_000), 'index, arriving');
+  assert.equal(clickKind('index', 4_999, 5_000), 'index, arriving');
+  assert.equal(clickKind('index', 5_000, 5_000), 'index');
+  assert.equal(clickKind('message', 10, 0), 'message', 'no arrival window in --quick');
 });

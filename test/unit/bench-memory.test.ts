@@ -85,15 +85,20 @@ test('waiting for RSS returns the settled value, or the last one at the cap', as
   assert.equal(capped.maxBytes, Math.max(...readings));
 
   const gone = await waitForSettledRss(() => null, 'gone', 1_000, 1_000);
-  assert.deepEqual(gone, {
-    label: 'gone',
-    firstBytes: null,
-    bytes: null,
-    maxBytes: null,
-    waitedMs: 0,
-    settled: false,
-    imapQuiet: true,
-  });
+  // No waiting for a process that is gone (a busy test machine may still round up to 1 ms).
+  assert.ok(gone.waitedMs < 50, `${gone.waitedMs} ms`);
+  assert.deepEqual(
+    { ...gone, waitedMs: 0 },
+    {
+      label: 'gone',
+      firstBytes: null,
+      bytes: null,
+      maxBytes: null,
+      waitedMs: 0,
+      settled: false,
+      imapQuiet: true,
+    },
+  );
 });
 
 test('a memory figure that could not be measured is reported as such, never as a pass', () => {
