@@ -47,7 +47,7 @@ export const fullSizes: BenchSizes = {
   largeAttachmentBytes: 20 * 1024 * 1024,
   messagesToOpen: 20,
   warmPagesPerSort: 5,
-  idleUsers: 100,
+  idleUsers: 300,
   pageSize: 50,
   quietBudgetMs: 60_000,
   rssSettleWindowMs: 5_000,
