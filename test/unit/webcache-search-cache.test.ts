@@ -1,6 +1,7 @@
 // The kept search results: a server's sequence set maps onto indexed messages only (a hostile
 // range costs nothing), the result id ignores property order, and a kept result is voided by
 // added or removed messages, a flag change, a new UIDVALIDITY, age, or falling out of the LRU.
+import { plainEntry } from './index-entry-fixture.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { SearchCriteria } from '../../src/protocol/index.js';
@@ -30,24 +31,7 @@ const none: SearchCriteria = {
 };
 
 function entry(uid: number, subject: string, dateMs: number, flags = 0): IndexEntry {
-  return {
-    uid,
-    flags,
-    size: 100 * uid,
-    dateMs,
-    fromName: '',
-    fromAddress: `u${uid}@example.org`,
-    to: '',
-    subject,
-    messageId: '',
-    inReplyTo: '',
-    references: '',
-    textPart: '',
-    textEncoding: 0,
-    textCharset: '',
-    textSubtype: 0,
-    snippet: null,
-  };
+  return plainEntry(uid, { subject, dateMs, flags });
 }
 
 function folder(uids: number[]): FolderCache {

@@ -1,5 +1,6 @@
 // Date and size order by the packed 64-bit key sort equals the comparator sort (key, then UID),
 // ties, negative, fractional and far-future keys included (those fall back to the comparator).
+import { plainEntry } from './index-entry-fixture.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
@@ -42,24 +43,7 @@ test('keys that do not pack make packedAscending decline', () => {
 });
 
 function entry(uid: number, dateMs: number, size: number): IndexEntry {
-  return {
-    uid,
-    flags: 0,
-    size,
-    dateMs,
-    fromName: '',
-    fromAddress: `u${uid}@example.org`,
-    to: '',
-    subject: `s${uid}`,
-    messageId: '',
-    inReplyTo: '',
-    references: '',
-    textPart: '',
-    textEncoding: 0,
-    textCharset: '',
-    textSubtype: 0,
-    snippet: null,
-  };
+  return plainEntry(uid, { dateMs, size });
 }
 
 test('a folder index pages by date and size newest/largest first, ties by UID', () => {
