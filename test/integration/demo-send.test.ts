@@ -6,10 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isPortOpen } from '../../src/ops/demo/host.js';
 import { freePort, startAlphaMail, startupBudgetMs } from '../harness/alphamail.js';
 import { waitForArrival } from '../harness/arrival.js';
 import { composeFields, fieldValue, postCompose } from '../harness/compose-client.js';
@@ -58,17 +58,6 @@ async function signIn(client: FormClient, user: string, password: string): Promi
   const page = await client.signIn(user, password, domain);
   assert.equal(page.status, 200, `${user} signs in`);
   assert.match(page.url, /\/f\/INBOX/);
-}
-
-function isPortOpen(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once('error', () => done(false));
-  });
 }
 
 void test(

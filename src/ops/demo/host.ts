@@ -80,6 +80,18 @@ function greets(port: number, greeting: string): Promise<boolean> {
  * Waits until a freshly started server on loopback greets (e.g. "* OK" for IMAP, "220" for
  * SMTP); false after budgetMs or as soon as hasExited says the server is gone.
  */
+/** Whether something accepts TCP connections on 127.0.0.1:`port` (a server still up). */
+export function isPortOpen(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+}
+
 export async function waitForGreeting(
   port: number,
   greeting: string,

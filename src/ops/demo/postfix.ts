@@ -4,11 +4,16 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { AlphaMailError, sleep } from '../../base/index.js';
 import { lmtpSocketName, mtaAuthSocketName } from './dovecot-config.js';
-import { freeLoopbackPort, installDebianPackages, isRoot, waitForGreeting } from './host.js';
+import {
+  freeLoopbackPort,
+  installDebianPackages,
+  isPortOpen,
+  isRoot,
+  waitForGreeting,
+} from './host.js';
 
 export const postfixBinary = '/usr/sbin/postfix';
 /** Dovecot's LMTP server, the other half of local delivery (Debian dovecot-lmtpd). */
@@ -82,17 +87,6 @@ function abortOnExit(etc: string): void {
   isExitHookSet = true;
   process.once('exit', () => {
     for (const dir of runningInstances) spawnSync(postfixBinary, ['-c', dir, 'abort']);
-  });
-}
-
-function isPortOpen(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once('error', () => done(false));
   });
 }
 
