@@ -5,9 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { inflateSync } from 'node:zlib';
 import { silentLogger } from '../../src/base/index.js';
 import { flagBits, FolderIndex, type IndexEntry } from '../../src/webcache/index/folder-index.js';
-import { IndexStore } from '../../src/webcache/persist/index-store.js';
+import { openDatabase } from '../../src/store/index.js';
+import { IndexStore, webcacheMigrations } from '../../src/webcache/persist/index-store.js';
 
 const account = 'alice@example.org';
 
@@ -115,5 +117,26 @@ test(
     } finally {
       reopened.close();
     }
+  }),
+);
+
+test(
+  'a save records the uncompressed size; a row saved before sizes were recorded still loads',
+  withStore(async (store, dir) => {
+    await store.save(account, indexOf(3_000));
+    const db = openDatabase(join(dir, 'webcache.sqlite'), [webcacheMigrations]);
+    try {
+      const row = db
+        .prepare('SELECT blob, raw_bytes AS rawBytes FROM webcache_folder_index WHERE folder = ?')
+        .get('INBOX') as { blob: Buffer; rawBytes: number };
+      // The load inflates into one buffer of this size (no second, joined copy).
+      assert.equal(row.rawBytes, inflateSync(row.blob).length);
+      db.prepare('UPDATE webcache_folder_index SET raw_bytes = 0 WHERE folder = ?').run('INBOX');
+    } finally {
+      db.close();
+    }
+    const loaded = await store.load(account, 'INBOX');
+    assert.equal(loaded?.count, 3_000);
+    assert.equal(loaded.subjectAt(2_999), 'Subject 3000 — Größe');
   }),
 );

@@ -30,13 +30,14 @@ export interface IndexColumns {
   records: Uint8Array;
 }
 
-type NumericColumn = {
+export type NumericColumn = {
   [K in keyof IndexColumns]: IndexColumns[K] extends Uint8Array | Uint32Array | Float64Array
     ? K
     : never;
 }[keyof IndexColumns];
 
-const numericColumns: readonly NumericColumn[] = [
+/** Every per-slot typed column (the arena `records` and the pool are not per slot). */
+export const numericColumns: readonly NumericColumn[] = [
   'uids',
   'flags',
   'sizes',
@@ -51,7 +52,7 @@ const numericColumns: readonly NumericColumn[] = [
   'recordStarts',
 ];
 
-type AnyColumn = Uint8Array | Uint32Array | Float64Array;
+export type AnyColumn = Uint8Array | Uint32Array | Float64Array;
 
 function resized<T extends AnyColumn>(array: T, size: number): T {
   const Ctor = array.constructor as new (n: number) => T;

@@ -2,21 +2,15 @@
 // back, keyed by account and folder, as one compressed blob. Must not hold credentials.
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
 import { promisify } from 'node:util';
 import { deflate, inflate } from 'node:zlib';
 import type { Logger } from '../../base/index.js';
 import { openDatabase, type Db, type Migrations, type Statement } from '../../store/index.js';
-import { FolderIndex, type FolderState, type IndexColumns } from '../index/folder-index.js';
+import { FolderIndex } from '../index/folder-index.js';
 import type { SnippetBackend } from '../index/snippet-backend.js';
+import { decodeIndexBlob, encodeIndexBlob } from './index-blob.js';
 import { SnippetStore, snippetTableStep } from './snippet-store.js';
 
-/**
- * Blob layout version; a blob of another version is ignored and the folder is rebuilt.
- * 2: packed columns (pool ids, UTF-8 record and snippet arenas) instead of string arrays.
- * 3: snippets moved to their own table (a known-bit per message in the flags column).
- */
-const blobVersion = 3;
 /** Fast compression: indexes are saved often and are mostly text. */
 const deflateLevel = 1;
 /**
@@ -25,6 +19,15 @@ const deflateLevel = 1;
  */
 const deflateAsync = promisify(deflate);
 const inflateAsync = promisify(inflate);
+/**
+ * Inflating a blob of known size into one buffer of that size: zlib's default 16 KiB chunks
+ * would be joined by a second full-size copy, and those short-lived megabytes stay in RSS until
+ * the next GC.
+ * The extra byte keeps zlib from allocating a further chunk when the output fills the first.
+ */
+function inflateOptions(rawBytes: number): { chunkSize?: number } {
+  return rawBytes > 0 ? { chunkSize: rawBytes + 1 } : {};
+}
 
 export const webcacheMigrations: Migrations = {
   owner: 'webcache_index',
@@ -39,25 +42,10 @@ export const webcacheMigrations: Migrations = {
        PRIMARY KEY (account, folder)
      )`,
     snippetTableStep,
+    // The serialised size before compression; 0 for rows saved before it was recorded.
+    'ALTER TABLE webcache_folder_index ADD COLUMN raw_bytes INTEGER NOT NULL DEFAULT 0',
   ],
 };
-
-interface StoredBlob {
-  version: number;
-  state: FolderState;
-  columns: IndexColumns;
-}
-
-function isStoredBlob(value: unknown): value is StoredBlob {
-  const v = value as Partial<StoredBlob> | null;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    v.version === blobVersion &&
-    typeof v.state === 'object' &&
-    typeof v.columns === 'object'
-  );
-}
 
 export class IndexStore {
   private readonly snippets: SnippetStore;
@@ -71,16 +59,18 @@ export class IndexStore {
   ) {
     this.snippets = new SnippetStore(db);
     this.selectBlob = db.prepare(
-      'SELECT blob FROM webcache_folder_index WHERE account = ? AND folder = ?',
+      'SELECT blob, raw_bytes AS rawBytes FROM webcache_folder_index WHERE account = ? AND folder = ?',
     );
     this.hasBlob = db.prepare(
       'SELECT 1 FROM webcache_folder_index WHERE account = ? AND folder = ?',
     );
     this.upsertBlob = db.prepare(
-      `INSERT INTO webcache_folder_index (account, folder, uidvalidity, highestmodseq, saved_at, blob)
-       VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO webcache_folder_index
+         (account, folder, uidvalidity, highestmodseq, saved_at, blob, raw_bytes)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(account, folder) DO UPDATE SET uidvalidity = excluded.uidvalidity,
-         highestmodseq = excluded.highestmodseq, saved_at = excluded.saved_at, blob = excluded.blob`,
+         highestmodseq = excluded.highestmodseq, saved_at = excluded.saved_at, blob = excluded.blob,
+         raw_bytes = excluded.raw_bytes`,
     );
   }
 
@@ -105,18 +95,21 @@ export class IndexStore {
   /**
    * The saved index of `folder`, its previews read from `snippets` (see snippetsFor). Inflating
    * runs in the thread pool, so a load overlaps other sessions' work and this one's IMAP waits.
+   * The index's columns are views into the one inflated buffer (see index-blob.ts), so that
+   * buffer is the index's memory and nothing else of its size is allocated.
    */
   async load(
     account: string,
     folder: string,
     snippets?: SnippetBackend,
   ): Promise<FolderIndex | null> {
-    const row = this.selectBlob.get(account, folder) as { blob: Buffer } | undefined;
+    const row = this.selectBlob.get(account, folder) as
+      { blob: Buffer; rawBytes: number } | undefined;
     if (!row) return null;
     try {
-      const value = deserialize(await inflateAsync(row.blob)) as unknown;
-      if (!isStoredBlob(value)) return null;
-      return new FolderIndex(value.state, value.columns, snippets);
+      const stored = decodeIndexBlob(await inflateAsync(row.blob, inflateOptions(row.rawBytes)));
+      if (stored === null) return null;
+      return new FolderIndex(stored.state, stored.columns, snippets);
     } catch (err) {
       this.logger.warn({ err, folder }, 'stored index unreadable; rebuilding');
       return null;
@@ -129,19 +122,15 @@ export class IndexStore {
   }
 
   /**
-   * Writes `index` as it is now. The snapshot and v8 serialisation are synchronous (a copy, so
+   * Writes `index` as it is now. The snapshot and its encoding are synchronous (a copy, so
    * later changes cannot tear it); compression is not (see deflateAsync). Callers serialise
    * their saves, so an older snapshot never overwrites a newer one.
    */
   async save(account: string, index: FolderIndex): Promise<void> {
     const { path, uidValidity, highestModseq } = index.state;
-    const stored: StoredBlob = {
-      version: blobVersion,
-      state: index.state,
-      columns: index.snapshot(),
-    };
-    const blob = await deflateAsync(serialize(stored), { level: deflateLevel });
-    this.upsertBlob.run(account, path, uidValidity, highestModseq, Date.now(), blob);
+    const raw = encodeIndexBlob(index.state, index.snapshot());
+    const blob = await deflateAsync(raw, { level: deflateLevel });
+    this.upsertBlob.run(account, path, uidValidity, highestModseq, Date.now(), blob, raw.length);
   }
 
   close(): void {
