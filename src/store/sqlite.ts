@@ -15,6 +15,14 @@ export interface Migrations {
   readonly steps: readonly string[];
 }
 
+/**
+ * Page cache per connection, in KiB (negative: a size, not a page count). better-sqlite3 builds
+ * SQLite with 16 MiB (SQLITE_DEFAULT_CACHE_SIZE=-16000), which a webcache filled while writing
+ * a large folder's previews and kept: 170 bytes per message of a 100,000-message folder, as much
+ * as the index itself. Our reads are point lookups; SQLite's own default of 2 MiB is plenty.
+ */
+export const pageCacheKiB = 2048;
+
 /** How long a writer waits for another process's lock before failing (web runs N copies). */
 export const busyTimeoutMs = 5_000;
 
@@ -25,6 +33,7 @@ export function openDatabase(file: string, migrations: readonly Migrations[]): D
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  db.pragma(`cache_size = -${pageCacheKiB}`);
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_versions (owner TEXT PRIMARY KEY, version INTEGER NOT NULL)',
   );
