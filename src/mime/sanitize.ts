@@ -296,11 +296,38 @@ class Sanitizer {
 }
 
 /**
- * Sanitises message HTML. <style> elements pass sanitize-html as raw text (it cannot filter
- * them), so each is replaced afterwards by the postcss-filtered sheet; sanitize-html's output
- * escapes all other text and attributes, so a literal "<style>" there is always our element.
+ * Passes over the output after the first. A tag dropped between a <p> and a block element
+ * (`<p><y><h1>`) hides the implied </p> from the parser, so the output nests a block in a <p>,
+ * which any HTML parser reads back as another tree (`<p></p><h1></h1><p></p>`). The output must
+ * read back as itself (what was checked is what the browser builds), so it is sanitised again
+ * until it does; one more pass has always sufficed (fast-check over the XSS corpus).
+ */
+const maxSettlePasses = 3;
+
+/**
+ * Sanitises message HTML into markup that reads back as itself (see maxSettlePasses).
+ * `remoteBlocked` counts the message's own remote references.
  */
 export function sanitizeMailHtml(html: string, options: SanitizeMailOptions): SanitizedMail {
+  const first = sanitizeOnce(html, options);
+  let markup = first.markup;
+  for (let pass = 1; pass < maxSettlePasses; pass++) {
+    const again = sanitizeOnce(markup, options).markup;
+    if (again === markup) break;
+    markup = again;
+  }
+  return { html: brandSanitizedMailHtml(markup), remoteBlocked: first.remoteBlocked };
+}
+
+/**
+ * One pass. <style> elements pass sanitize-html as raw text (it cannot filter them), so each
+ * is replaced afterwards by the postcss-filtered sheet; sanitize-html's output escapes all other
+ * text and attributes, so a literal "<style>" there is always our element.
+ */
+function sanitizeOnce(
+  html: string,
+  options: SanitizeMailOptions,
+): { markup: string; remoteBlocked: number } {
   const sanitizer = new Sanitizer(options);
   const structural = sanitizeHtml(html, {
     allowedTags,
@@ -335,5 +362,5 @@ export function sanitizeMailHtml(html: string, options: SanitizeMailOptions): Sa
     })
     .replace(/<\/?style>/g, '')
     .replace(/<!--style (\d+)-->/g, (_whole, n: string) => sheets[Number(n)] ?? '');
-  return { html: brandSanitizedMailHtml(markup), remoteBlocked: sanitizer.remoteBlocked };
+  return { markup, remoteBlocked: sanitizer.remoteBlocked };
 }
