@@ -115,6 +115,13 @@ void test('each bad address is named exactly as typed, with the reason', () => {
     },
   );
   assert.deepEqual(
+    badPiece(() => parseAddressList('a@xn--0.org')),
+    {
+      piece: 'a@xn--0.org',
+      reason: 'the domain is not valid',
+    },
+  );
+  assert.deepEqual(
     badPiece(() => parseAddressList('a@x..org')),
     {
       piece: 'a@x..org',
@@ -210,7 +217,9 @@ const atom = fc.string({
   maxLength: 8,
 });
 const label = fc.oneof(
-  fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,8}[a-z0-9])?$/),
+  // Hyphens in the third and fourth place are reserved (RFC 5891 4.2.3.1): "xn--0" is a broken
+  // A-label, which the parser rightly refuses.
+  fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,8}[a-z0-9])?$/).filter((l) => l.slice(2, 4) !== '--'),
   fc.constantFrom('bücher', '例え', 'ελλάδα'),
 );
 const validAddress = fc
