@@ -1,6 +1,7 @@
 // Owns the webcache memory figures: waiting for its RSS to settle after a phase and turning RSS
 // readings into per-message or per-session growth. Must not drive pages or judge targets.
 import type { BenchContext } from './context.js';
+import { collectGarbage } from './inspector.js';
 import { waitForQuiet } from './phase.js';
 import { residentBytes } from './probes.js';
 
@@ -13,7 +14,10 @@ export interface MemoryFigures {
   webcacheRssStartBytes: number | null;
   /** After scenario 5 (before scenario 6 restarts the webcache). */
   webcacheRssEndBytes: number | null;
-  /** Steady-state RSS growth from signing in the largest cold user, per message of its INBOX. */
+  /**
+   * Steady-state RSS growth from signing in the largest cold user, per message of its INBOX;
+   * both readings follow a full GC (see measureRssGrowth).
+   */
   bytesPerIndexedMessage: number | null;
   /** The same read right after the sign-in: includes the heap high-water of the IMAP fetch. */
   bytesPerIndexedMessagePeak: number | null;
@@ -179,7 +183,9 @@ function peakSampler(read: () => number | null): { stop: () => number | null } {
 
 /**
  * Settles RSS, runs `work`, waits for IMAP quiet, then settles RSS again (steady state), keeping
- * the highest RSS seen from the start of the work (peak). Both settle waits are recorded in
+ * the highest RSS seen from the start of the work (peak). Each settled reading follows a full GC
+ * requested over the webcache's inspector, so garbage the GC has not got to yet (the start-up's,
+ * a load's short-lived buffers) counts neither before nor after; peak includes it. Both settle waits are recorded in
  * `memory.settles`. IMAP quiet may take long after a big cold sign-in (the index build and
  * snippet fill go on in the background, and RSS swings by tens of MB while they do), hence its
  * own budget (`memoryQuietBudgetMs`).
@@ -195,7 +201,13 @@ export async function measureRssGrowth<T>(
   const env = { ...ctx.env, quietBudgetMs: ctx.sizes.memoryQuietBudgetMs };
   const quietBefore = await waitForQuiet(env);
   const label = what.label;
-  const before = await waitForSettledRss(read, `${label}: before`, windowMs, capMs, quietBefore);
+  const retained = async (when: string, imapQuiet: boolean): Promise<SettleOutcome> => {
+    const inspector = ctx.alphamail.webcacheInspectorUrl();
+    if (inspector !== null) await collectGarbage(inspector);
+    const gc = inspector === null ? '' : ' (after a full GC)';
+    return waitForSettledRss(read, `${label}: ${when}${gc}`, windowMs, capMs, imapQuiet);
+  };
+  const before = await retained('before', quietBefore);
   memory.settles.push(before);
   const sampler = peakSampler(read);
   let sampledMax: number | null;
@@ -205,7 +217,7 @@ export async function measureRssGrowth<T>(
   try {
     result = await work();
     quietAfter = await waitForQuiet(env);
-    after = await waitForSettledRss(read, `${label}: after`, windowMs, capMs, quietAfter);
+    after = await retained('after', quietAfter);
   } finally {
     // Stopped on failure too, so a failing phase leaves no timer behind.
     sampledMax = sampler.stop();

@@ -199,7 +199,7 @@ export function targetRows(
       (v) => v < t.restartSignInMs,
     ),
     row(
-      'Webcache RSS bytes per indexed message, settled after the cold sign-in (scenario 1)',
+      'Webcache RSS bytes per indexed message after a full GC, settled after the cold sign-in (scenario 1)',
       `< ${t.bytesPerIndexedMessage}`,
       memory.bytesPerIndexedMessage,
       null,
@@ -211,7 +211,7 @@ export function targetRows(
       memory.bytesPerIndexedMessagePeak,
     ),
     row(
-      'Webcache RSS bytes per indexed message, settled, loaded from the persisted index (scenario 6)',
+      'Webcache RSS bytes per indexed message after a full GC, loaded from the persisted index (scenario 6)',
       `< ${t.bytesPerIndexedMessage}`,
       memory.bytesPerIndexedMessageAfterRestart,
       null,
@@ -223,7 +223,7 @@ export function targetRows(
       memory.bytesPerIndexedMessageAfterRestartPeak,
     ),
     row(
-      `Webcache RSS bytes per idle session, settled (${memory.idleSessions || '–'} sessions)`,
+      `Webcache RSS bytes per idle session after a full GC (${memory.idleSessions || '–'} sessions)`,
       `< ${t.bytesPerIdleSession}`,
       memory.bytesPerIdleSession,
       null,

@@ -171,6 +171,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const alphamail: AlphaMailProcesses = await startAlphaMail({
       imapServers: `${benchDomain}=127.0.0.1:${alphamailProxy.port}[/] insecure`,
       extraConfig: { default_page_size: String(sizes.pageSize) },
+      inspectWebcache: true,
     });
     cleanups.push(() => alphamail.stop());
     log(`AlphaMail at ${alphamail.url}, Dovecot on ${mail.dovecot.port}`);

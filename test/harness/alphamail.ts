@@ -26,6 +26,8 @@ export interface AlphaMailProcesses {
   killWebcache(signal?: NodeJS.Signals): Promise<void>;
   startWebcache(): Promise<void>;
   webcacheProcess(): ChildProcess | null;
+  /** The running webcache's inspector WebSocket URL (only with `inspectWebcache`). */
+  webcacheInspectorUrl(): string | null;
   /** Stops both processes; the temp dir is removed unless `keepFiles` (the caller removes it). */
   stop(options?: { keepFiles?: boolean }): Promise<void>;
 }
@@ -47,6 +49,11 @@ async function waitFor(what: string, check: () => Promise<boolean>): Promise<voi
 export async function startAlphaMail(opts: {
   imapServers: string;
   extraConfig?: Record<string, string>;
+  /**
+   * Start the webcache with its V8 inspector on a free loopback port, so the benchmark can ask
+   * it for a full garbage collection before reading memory (see bench/inspector.ts).
+   */
+  inspectWebcache?: boolean;
 }): Promise<AlphaMailProcesses> {
   const dir = mkdtempSync(join(tmpdir(), 'alphamail-e2e-'));
   const dataDir = join(dir, 'data');
@@ -70,15 +77,22 @@ export async function startAlphaMail(opts: {
   // (NODE_OPTIONS may not carry --cpu-prof).
   const profileDir = process.env.ALPHAMAIL_CPU_PROF_DIR;
   const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  let inspectorUrl: string | null = null;
   const spawnRole = (role: 'web' | 'webcache'): ChildProcess => {
-    const child = spawn(process.execPath, [...nodeArgs, cliMain, role, '--config', configPath], {
+    const inspect = role === 'webcache' && opts.inspectWebcache === true;
+    const args = [...nodeArgs, ...(inspect ? ['--inspect=127.0.0.1:0'] : [])];
+    const child = spawn(process.execPath, [...args, cliMain, role, '--config', configPath], {
       stdio: ['ignore', 'pipe', 'pipe'],
       // As `alphamail start` and the systemd units run them.
       env: daemonEnv(),
     });
     const collect = (chunk: Buffer): void => {
-      for (const line of chunk.toString('utf8').split('\n'))
-        if (line) logs.push(`${role}: ${line}`);
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line) continue;
+        logs.push(`${role}: ${line}`);
+        const listening = /Debugger listening on (ws:\/\/127\.0\.0\.1:\d+\/[\w-]+)/.exec(line);
+        if (inspect && listening?.[1] !== undefined) inspectorUrl = listening[1];
+      }
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
@@ -88,6 +102,7 @@ export async function startAlphaMail(opts: {
   let webcache: ChildProcess | null = null;
   const startWebcache = async (): Promise<void> => {
     const before = logs.length;
+    inspectorUrl = null;
     webcache = spawnRole('webcache');
     await waitFor('webcache', () =>
       Promise.resolve(logs.slice(before).some((l) => l.includes('webcache ready'))),
@@ -114,6 +129,7 @@ export async function startAlphaMail(opts: {
     logs,
     startWebcache,
     webcacheProcess: () => webcache,
+    webcacheInspectorUrl: () => inspectorUrl,
     async killWebcache(signal: NodeJS.Signals = 'SIGKILL') {
       const current = webcache;
       if (!current) return;

@@ -110,11 +110,13 @@ test('a memory figure that could not be measured is reported as such, never as a
   memory.bytesPerIndexedMessagePeak = 1_300;
   const rows = targetRows([], [], 0, memory);
   const idle = rows.find((r) =>
-    r.figure.startsWith('Webcache RSS bytes per idle session, settled'),
+    r.figure.startsWith('Webcache RSS bytes per idle session after a full GC'),
   );
   assert.equal(idle?.pass, null);
-  assert.equal(idle?.figure, 'Webcache RSS bytes per idle session, settled (100 sessions)');
-  const perMessage = rows.find((r) => r.figure.includes('per indexed message, settled after'));
+  assert.equal(idle?.figure, 'Webcache RSS bytes per idle session after a full GC (100 sessions)');
+  const perMessage = rows.find((r) =>
+    r.figure.includes('per indexed message after a full GC, settled after'),
+  );
   assert.equal(perMessage?.pass, true);
   const peak = rows.find((r) => r.figure.includes('per indexed message, peak'));
   assert.deepEqual([peak?.alphamail, peak?.pass, peak?.informational], [1_300, null, true]);
@@ -139,7 +141,7 @@ test('a memory figure that could not be measured is reported as such, never as a
   const text = markdownReport(results);
   assert.match(
     text,
-    /^\| Webcache RSS bytes per idle session, settled \(100 sessions\) \| < 204800 \| – \| – \| – \| not measured: RSS went from 1 to 0: the growth is below the noise \|$/m,
+    /^\| Webcache RSS bytes per idle session after a full GC \(100 sessions\) \| < 204800 \| – \| – \| – \| not measured: RSS went from 1 to 0: the growth is below the noise \|$/m,
   );
   assert.match(text, /^\| Webcache RSS bytes at start \| – \| 104857600 \| – \| – \| info \|$/m);
 });
