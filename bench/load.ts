@@ -71,47 +71,30 @@ export class LatencyRecorder {
 }
 
 /**
- * Runs `step` for each virtual user over and over until `durationMs` has passed (a step that
- * started before the deadline finishes). Returns the wall time actually spent in ms.
+ * Runs every user's loop of steps until `durationMs` has passed; a step never starts after it.
+ * Without `thinkMs` the users click again the moment an answer arrives (a closed loop: a
+ * saturation test, offered load = whatever the server can take). With it, each user first waits
+ * `thinkMs(user)` before every step, as a person reads a page before the next click: the offered
+ * load is then about users / (mean think time + mean latency). Returns the wall time in ms, at
+ * least `durationMs` (users that stop early because their next think would end past the
+ * deadline were still "present" until it).
  */
-export async function runClosedLoop<U>(
+export async function runUserLoop<U>(
   users: readonly U[],
-  durationMs: number,
+  timing: { durationMs: number; thinkMs?: (user: U) => number },
   step: (user: U, iteration: number) => Promise<void>,
 ): Promise<number> {
-  const started = performance.now();
-  const deadline = started + durationMs;
-  await Promise.all(
-    users.map(async (user) => {
-      for (let iteration = 0; performance.now() < deadline; iteration++) {
-        await step(user, iteration);
-      }
-    }),
-  );
-  return performance.now() - started;
-}
-
-/**
- * Like runClosedLoop, but each user first waits `thinkMs(user)` before every step, as a person
- * reads a page before the next click: the offered load is then about users / (mean think time +
- * mean latency) instead of whatever the server can take. A step never starts after the
- * deadline. Returns the wall time in ms, at least `durationMs` (users that stop early because
- * their next think would end past the deadline were still "present" until it).
- */
-export async function runThinkingLoop<U>(
-  users: readonly U[],
-  durationMs: number,
-  thinkMs: (user: U) => number,
-  step: (user: U, iteration: number) => Promise<void>,
-): Promise<number> {
+  const { durationMs, thinkMs } = timing;
   const started = performance.now();
   const deadline = started + durationMs;
   await Promise.all(
     users.map(async (user) => {
       for (let iteration = 0; ; iteration++) {
-        const wait = thinkMs(user);
-        if (performance.now() + wait >= deadline) return;
-        await new Promise((r) => setTimeout(r, wait));
+        if (thinkMs !== undefined) {
+          const wait = thinkMs(user);
+          if (performance.now() + wait >= deadline) return;
+          await new Promise((r) => setTimeout(r, wait));
+        }
         // A timer may fire late on a busy machine: still no step after the deadline.
         if (performance.now() >= deadline) return;
         await step(user, iteration);
@@ -122,7 +105,7 @@ export async function runThinkingLoop<U>(
 }
 
 /**
- * Upper bound on the steps one user of runThinkingLoop can take: every step is preceded by at
+ * Upper bound on the steps one user of runUserLoop with think time can take: every step is preceded by at
  * least `minThinkMs` of thinking and starts before the deadline (one extra for timer slack).
  */
 export function maxStepsWithThinkTime(durationMs: number, minThinkMs: number): number {

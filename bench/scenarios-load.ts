@@ -3,7 +3,7 @@
 import { AlphaMailUser, type IndexView } from './alphamail-user.js';
 import { baselineIndexPage, baselineMessagePage, type BaselineTarget } from './baseline-client.js';
 import { baselineTarget, loadUser, type BenchContext } from './context.js';
-import { runClosedLoop, runThinkingLoop, SeededRandom, type LatencyRecorder } from './load.js';
+import { runUserLoop, SeededRandom, type LatencyRecorder } from './load.js';
 import { measurePhase, type PhaseResult } from './phase.js';
 
 /** Sign-ins at once while preparing load users (each indexes a whole INBOX). */
@@ -104,7 +104,7 @@ export async function indexThenOpen(ctx: BenchContext, users: LoadUser[]): Promi
   const duration = ctx.sizes.loopDurationMs;
   const pageSize = ctx.sizes.pageSize;
   const am = await measurePhase(ctx.env, scenario, 'alphamail', ctx.alphamailProxy, (rec) =>
-    runClosedLoop(group, duration, async (user) => {
+    runUserLoop(group, { durationMs: duration }, async (user) => {
       const uids = await rec('index').time(() => user.alphamail.indexPage(firstPage));
       if (uids && uids.length > 0) {
         await rec('message').time(() => user.alphamail.openMessage(user.random.pick(uids)));
@@ -112,7 +112,7 @@ export async function indexThenOpen(ctx: BenchContext, users: LoadUser[]): Promi
     }),
   );
   const base = await measurePhase(ctx.env, scenario, 'baseline', ctx.baselineProxy, (rec) =>
-    runClosedLoop(group, duration, async (user) => {
+    runUserLoop(group, { durationMs: duration }, async (user) => {
       const page = await rec('index').time(() =>
         baselineIndexPage(user.baseline, { ...firstPage, pageSize }),
       );
@@ -169,7 +169,7 @@ export async function clickThrough(ctx: BenchContext, users: LoadUser[]): Promis
   }
   const am = await measurePhase(ctx.env, scenario, 'alphamail', ctx.alphamailProxy, (rec) => {
     const timedRec = timed(rec);
-    return runThinkingLoop(group, duration, think, (user) =>
+    return runUserLoop(group, { durationMs: duration, thinkMs: think }, (user) =>
       click(
         user,
         timedRec,
@@ -186,7 +186,7 @@ export async function clickThrough(ctx: BenchContext, users: LoadUser[]): Promis
   }
   const base = await measurePhase(ctx.env, scenario, 'baseline', ctx.baselineProxy, (rec) => {
     const timedRec = timed(rec);
-    return runThinkingLoop(group, duration, think, (user) =>
+    return runUserLoop(group, { durationMs: duration, thinkMs: think }, (user) =>
       click(
         user,
         timedRec,

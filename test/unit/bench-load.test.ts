@@ -2,7 +2,7 @@
 // after a think, so a user's steps are bounded; the think times are seeded and in range.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { maxStepsWithThinkTime, runThinkingLoop, SeededRandom } from '../../bench/load.js';
+import { maxStepsWithThinkTime, runUserLoop, SeededRandom } from '../../bench/load.js';
 import { consistencyChecks } from '../../bench/report.js';
 import { emptyMemoryFigures } from '../../bench/memory.js';
 import { imapFigures, type PhaseResult } from '../../bench/phase.js';
@@ -41,10 +41,9 @@ test('a thinking loop starts no step after the deadline and at most the bound pe
     ['b', []],
   ]);
   const begun = performance.now();
-  const wallMs = await runThinkingLoop(
+  const wallMs = await runUserLoop(
     ['a', 'b'],
-    durationMs,
-    () => thinkMs,
+    { durationMs, thinkMs: () => thinkMs },
     async (user) => {
       starts.get(user)?.push(performance.now() - begun);
       await new Promise((r) => setTimeout(r, 5));
@@ -61,6 +60,25 @@ test('a thinking loop starts no step after the deadline and at most the bound pe
     // Each step came at least one think after the previous one began (timers may fire ~1 ms early).
     list.forEach((at, i) => assert.ok(at >= (i + 1) * (thinkMs - 1), `${user} step ${i} at ${at}`));
   }
+});
+
+test('without think time each user steps again at once until the deadline', async () => {
+  const durationMs = 100;
+  const steps = new Map<string, number>([
+    ['a', 0],
+    ['b', 0],
+  ]);
+  const begun = performance.now();
+  let lastStart = 0;
+  const wallMs = await runUserLoop(['a', 'b'], { durationMs }, async (user) => {
+    lastStart = performance.now() - begun;
+    steps.set(user, (steps.get(user) ?? 0) + 1);
+    await new Promise((r) => setImmediate(r));
+  });
+  assert.ok(wallMs >= durationMs, `${wallMs} ms`);
+  assert.ok(lastStart < durationMs + 1, `a step began at ${lastStart} ms`);
+  // A step costs one loop turn, not a timer: thousands fit in 100 ms, a few with a 1 ms timer.
+  for (const [user, n] of steps) assert.ok(n > 200, `${user} stepped only ${n} times`);
 });
 
 function phase(scenario: string, system: 'alphamail' | 'baseline', pageViews: number): PhaseResult {
