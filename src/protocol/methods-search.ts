@@ -1,7 +1,14 @@
 // Owns the contract for searching mail: criteria, scope (one folder or all), sorted and paged
 // results with each hit's folder. Must not import anything but zod and shapes.ts.
 import { z } from 'zod';
-import { messageSummary, sortField, sortOrder, withSession } from './shapes.js';
+import {
+  messageSummary,
+  pagePosition,
+  pageRequest,
+  sortField,
+  sortOrder,
+  withSession,
+} from './shapes.js';
 
 /** A search term longer than this is not something a person typed. */
 export const maxSearchTermChars = 200;
@@ -55,8 +62,7 @@ export const searchMethods = {
       criteria: searchCriteria,
       sort: sortField,
       order: sortOrder,
-      page: z.number().int().min(1),
-      pageSize: z.number().int().min(5).max(500),
+      ...pageRequest,
     }),
     result: z.object({
       /** Names this search's cached result: the same scope, folder and criteria, the same id. */
@@ -65,8 +71,7 @@ export const searchMethods = {
       /** Folders searched, in the order of the folder list. */
       folders: z.array(z.string()),
       total: z.number().int().min(0),
-      page: z.number().int().min(1),
-      pageCount: z.number().int().min(1),
+      ...pagePosition,
       hits: z.array(searchHit),
     }),
   },

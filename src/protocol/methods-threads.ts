@@ -2,7 +2,7 @@
 // and one conversation's messages across the folder and Sent. Must not import anything but zod
 // and shapes.ts.
 import { z } from 'zod';
-import { address, folderInfo, withSession } from './shapes.js';
+import { address, folderInfo, pagePosition, pageRequest, withSession } from './shapes.js';
 
 const folderPath = z.string().min(1).max(1000);
 
@@ -47,8 +47,7 @@ export const threadMethods = {
     params: z.object({
       ...withSession,
       folder: folderPath,
-      page: z.number().int().min(1),
-      pageSize: z.number().int().min(5).max(500),
+      ...pageRequest,
     }),
     result: z.object({
       folder: folderInfo,
@@ -56,8 +55,7 @@ export const threadMethods = {
       total: z.number().int().min(0),
       /** Unread messages in the folder. */
       unread: z.number().int().min(0),
-      page: z.number().int().min(1),
-      pageCount: z.number().int().min(1),
+      ...pagePosition,
       threads: z.array(threadSummary),
     }),
   },

@@ -5,6 +5,18 @@ import { z } from 'zod';
 /** The session key the web tier chose for a signed-in user (not the browser cookie). */
 export const sessionKey = z.string().regex(/^[A-Za-z0-9_-]{16,128}$/);
 
+/** The page a paged list is asked for (fields to spread into a params object). */
+export const pageRequest = {
+  page: z.number().int().min(1),
+  pageSize: z.number().int().min(5).max(500),
+};
+
+/** Where a paged answer lies: the page given (clamped to the last) and how many there are. */
+export const pagePosition = {
+  page: z.number().int().min(1),
+  pageCount: z.number().int().min(1),
+};
+
 export const address = z.object({ name: z.string(), address: z.string() });
 export type Address = z.infer<typeof address>;
 
