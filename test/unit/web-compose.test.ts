@@ -5,7 +5,9 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { csrfOf, startScriptedWebApp, type ScriptedWebApp } from './web-fixtures.js';
+import { composeFields, decodeEntities, fieldValue } from '../harness/compose-client.js';
+import { csrfToken } from '../harness/http-client.js';
+import { startScriptedWebApp, type ScriptedWebApp } from './web-fixtures.js';
 
 /** Small, so a test can go over it with a few kilobytes. */
 const uploadLimitBytes = 4096;
@@ -68,45 +70,6 @@ function postMultipart(
   return app.inject({ method: 'POST', url, headers: { cookie }, payload: data });
 }
 
-/** The value of an input or the text of a textarea on a page, as the browser would read it. */
-function fieldValue(body: string, name: string): string {
-  const input = new RegExp(`<input[^>]*\\sname="${name}"[^>]*\\svalue="([^"]*)"`).exec(body);
-  if (input?.[1] !== undefined) return unescape(input[1]);
-  const area = new RegExp(`<textarea[^>]*\\sname="${name}"[^>]*>\\n?([\\s\\S]*?)</textarea>`).exec(
-    body,
-  );
-  if (area?.[1] !== undefined) return unescape(area[1]);
-  throw new Error(`no field ${name}`);
-}
-
-function unescape(text: string): string {
-  return text
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
-}
-
-/** The fields a browser would post back from a compose page, before the user edits anything. */
-function formFields(body: string): Record<string, string | string[]> {
-  const attachments = [...body.matchAll(/name="attachment" value="([^"]*)"/g)].map((m) =>
-    unescape(m[1] ?? ''),
-  );
-  return {
-    _csrf: csrfOf(body),
-    state: fieldValue(body, 'state'),
-    draft: fieldValue(body, 'draft'),
-    back: fieldValue(body, 'back'),
-    to: fieldValue(body, 'to'),
-    cc: fieldValue(body, 'cc'),
-    bcc: fieldValue(body, 'bcc'),
-    subject: fieldValue(body, 'subject'),
-    text: fieldValue(body, 'text'),
-    attachment: attachments,
-  };
-}
-
 const typed = {
   to: 'Ann <ann@x.org>, "Doe, John" <j@y.com>',
   cc: 'bob@z.net',
@@ -135,7 +98,9 @@ void test('the compose page: one h1, labelled fields, datalist suggestions, From
   }
   assert.equal((page.body.match(/list="address-suggestions"/g) ?? []).length, 3);
   assert.deepEqual(
-    [...page.body.matchAll(/<option value="([^"]*)"><\/option>/g)].map((m) => unescape(m[1] ?? '')),
+    [...page.body.matchAll(/<option value="([^"]*)"><\/option>/g)].map((m) =>
+      decodeEntities(m[1] ?? ''),
+    ),
     ['Bob Example <bob@example.edu>', '"Lee, Carol" <carol@example.org>'],
   );
   assert.match(page.body, /<span>alice@example\.edu<\/span>/);
@@ -156,7 +121,7 @@ void test('identity settings: saved, used as From, signature below new messages'
   const settings = await get('/settings', cookie);
   assert.equal(fieldValue(settings.body, 'address'), 'alice@example.edu');
   const saved = await postForm('/settings/identity', cookie, {
-    _csrf: csrfOf(settings.body),
+    _csrf: csrfToken(settings.body),
     displayName: '  Alice  Liddell ',
     address: 'alice@bücher.example',
     signature: 'Alice\r\nRabbit hole 1\r\n\r\n',
@@ -172,7 +137,7 @@ void test('identity settings: saved, used as From, signature below new messages'
   assert.equal(fieldValue(compose.body, 'text'), '\n\n-- \nAlice\nRabbit hole 1');
 
   const bad = await postForm('/settings/identity', cookie, {
-    _csrf: csrfOf(again.body),
+    _csrf: csrfToken(again.body),
     displayName: 'Alice',
     address: 'alice at home',
     signature: 'kept',
@@ -188,7 +153,7 @@ void test('identity settings: saved, used as From, signature below new messages'
   assert.equal(fieldValue(bad.body, 'signature'), 'kept');
   // Put the default back for the other tests.
   await postForm('/settings/identity', cookie, {
-    _csrf: csrfOf(again.body),
+    _csrf: csrfToken(again.body),
     displayName: '',
     address: 'alice@example.edu',
     signature: '',
@@ -199,7 +164,7 @@ void test('Save draft: the draft is stored as typed, the page comes back with a 
   const cookie = await signIn();
   const page = await get('/compose?back=Work', cookie);
   const res = await postMultipart('/compose', cookie, {
-    ...formFields(page.body),
+    ...composeFields(page.body),
     ...typed,
     action: 'save',
   });
@@ -232,7 +197,7 @@ void test('Save draft: the draft is stored as typed, the page comes back with a 
 
   // Saving again replaces the stored draft.
   const resave = await postForm('/compose', cookie, {
-    ...formFields(back.body),
+    ...composeFields(back.body),
     subject: 'Changed',
     action: 'save',
   });
@@ -249,7 +214,7 @@ void test('Attach uploads the files, saves the draft and reopens it; Remove drop
   const res = await postMultipart(
     '/compose',
     cookie,
-    { ...formFields(page.body), ...typed, action: 'attach' },
+    { ...composeFields(page.body), ...typed, action: 'attach' },
     [
       { name: 'bytes.bin', type: 'application/octet-stream', bytes: one },
       { name: 'notes ✓.txt', type: 'text/plain', bytes: two },
@@ -280,7 +245,7 @@ void test('Attach uploads the files, saves the draft and reopens it; Remove drop
   assert.match(reopened.body, /Remove<span class="visually-hidden"> notes ✓\.txt<\/span>/);
 
   const removed = await postMultipart('/compose', cookie, {
-    ...formFields(reopened.body),
+    ...composeFields(reopened.body),
     remove: '0',
   });
   assert.equal(removed.statusCode, 303);
@@ -298,7 +263,7 @@ void test('Send: submitted as typed, back to the folder with "Message sent"', as
   const cookie = await signIn();
   const page = await get('/compose?back=Work%2FProjects', cookie);
   const res = await postMultipart('/compose', cookie, {
-    ...formFields(page.body),
+    ...composeFields(page.body),
     ...typed,
     action: 'send',
   });
@@ -324,7 +289,7 @@ void test('a refused send shows the reason and the kept draft with its attachmen
   const res = await postMultipart(
     '/compose',
     cookie,
-    { ...formFields(page.body), ...typed, action: 'send' },
+    { ...composeFields(page.body), ...typed, action: 'send' },
     [{ name: 'a.txt', type: 'text/plain', bytes: Buffer.from('attached') }],
   );
   assert.equal(res.statusCode, 502);
@@ -347,7 +312,7 @@ void test('a refused send shows the reason and the kept draft with its attachmen
 void test('a bad address: 400, named, tied to its field, every field kept as typed', async () => {
   const cookie = await signIn();
   const page = await get('/compose', cookie);
-  const original = formFields(page.body);
+  const original = composeFields(page.body);
   const fields = {
     ...original,
     to: 'Ann <ann@x.org>, bob, "Doe, John" <j@y.com>',
@@ -389,7 +354,7 @@ void test('a bad address: 400, named, tied to its field, every field kept as typ
 void test('an upload over the limit gives a clear message and keeps everything', async () => {
   const cookie = await signIn();
   const page = await get('/compose', cookie);
-  const fields = { ...formFields(page.body), ...typed, action: 'attach' };
+  const fields = { ...composeFields(page.body), ...typed, action: 'attach' };
   const res = await postMultipart('/compose', cookie, fields, [
     { name: 'small.txt', type: 'text/plain', bytes: Buffer.from('fits') },
     {
@@ -415,7 +380,7 @@ void test('an upload over the limit gives a clear message and keeps everything',
   assert.match(res.body, /<legend>Attachments \(1\)<\/legend>/);
   assert.equal(webcache.compose.drafts.size, 0);
   // Exactly at the limit is fine.
-  const atLimit = await postMultipart('/compose', cookie, formFields(res.body), [
+  const atLimit = await postMultipart('/compose', cookie, composeFields(res.body), [
     { name: 'exact.bin', type: 'application/octet-stream', bytes: Buffer.alloc(uploadLimitBytes) },
   ]);
   assert.equal(atLimit.statusCode, 303);
@@ -443,7 +408,7 @@ void test('reply from the message page: links with shortcuts, prefilled, sent as
     { folder: 'INBOX', uid: 5, mode: 'reply', from: { name: '', address: 'alice@example.edu' } },
   ]);
   const sent = await postMultipart('/compose', cookie, {
-    ...formFields(reply.body),
+    ...composeFields(reply.body),
     text: `Yes!${fieldValue(reply.body, 'text')}`,
     action: 'send',
   });
@@ -463,20 +428,20 @@ void test('autosave answers JSON and replaces the previous draft', async () => {
   const cookie = await signIn();
   const page = await get('/compose', cookie);
   const first = await postMultipart('/compose/autosave', cookie, {
-    ...formFields(page.body),
+    ...composeFields(page.body),
     ...typed,
   });
   assert.equal(first.statusCode, 200);
   assert.deepEqual(first.json(), { saved: true, draft: 'Drafts/100', attachments: [] });
   const second = await postForm('/compose/autosave', cookie, {
-    ...formFields(page.body),
+    ...composeFields(page.body),
     ...typed,
     draft: 'Drafts/100',
   });
   assert.deepEqual(second.json(), { saved: true, draft: 'Drafts/101', attachments: [] });
   assert.deepEqual([...webcache.compose.drafts.keys()], [101]);
   const bad = await postForm('/compose/autosave', cookie, {
-    ...formFields(page.body),
+    ...composeFields(page.body),
     to: 'nobody',
   });
   assert.equal(bad.statusCode, 400);
@@ -489,7 +454,7 @@ void test('autosave answers JSON and replaces the previous draft', async () => {
 void test('every compose action is refused without the session CSRF token', async () => {
   const cookie = await signIn();
   const page = await get('/compose', cookie);
-  const fields = { ...formFields(page.body), ...typed };
+  const fields = { ...composeFields(page.body), ...typed };
   const cases: [string, Record<string, string | string[]>][] = [
     ['/compose', { ...fields, action: 'send' }],
     ['/compose', { ...fields, action: 'save' }],

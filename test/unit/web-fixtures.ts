@@ -19,6 +19,7 @@ import {
   type WebcacheClient,
 } from '../../src/protocol/index.js';
 import { buildWebApp } from '../../src/web/index.js';
+import { csrfToken } from '../harness/http-client.js';
 import { createComposeScript, type ComposeScript } from './web-compose-script.js';
 import { organiseHandlers } from './web-organise-fixtures.js';
 import { searchHandlers } from './web-search-fixtures.js';
@@ -306,12 +307,6 @@ export function cookieHeader(setCookie: string | string[] | undefined, previous 
   return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
 }
 
-export function csrfOf(body: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(body);
-  if (!match?.[1]) throw new Error('page has no _csrf field');
-  return match[1];
-}
-
 /** The web app on a temp-dir config, talking to a scripted webcache, with a sign-in helper. */
 export interface ScriptedWebApp {
   readonly app: FastifyInstance;
@@ -342,7 +337,7 @@ export async function startScriptedWebApp(
         url: '/login',
         headers: { cookie: preCookie, 'content-type': 'application/x-www-form-urlencoded' },
         payload: new URLSearchParams({
-          _csrf: csrfOf(form.body),
+          _csrf: csrfToken(form.body),
           user: goodUser,
           password: goodPassword,
           domain: 'example.edu',

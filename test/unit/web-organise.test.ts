@@ -5,7 +5,8 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { csrfOf, startScriptedWebApp, type ScriptedWebApp } from './web-fixtures.js';
+import { csrfToken } from '../harness/http-client.js';
+import { startScriptedWebApp, type ScriptedWebApp } from './web-fixtures.js';
 import { organiseCalls } from './web-organise-fixtures.js';
 
 let scripted: ScriptedWebApp;
@@ -17,7 +18,7 @@ before(async () => {
   scripted = await startScriptedWebApp();
   ({ app } = scripted);
   cookie = await scripted.signIn();
-  csrf = csrfOf((await get('/f/INBOX')).body);
+  csrf = csrfToken((await get('/f/INBOX')).body);
 });
 
 after(() => scripted.close());

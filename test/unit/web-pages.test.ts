@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { silentLogger } from '../../src/base/index.js';
 import { buildWebApp } from '../../src/web/index.js';
+import { csrfToken } from '../harness/http-client.js';
 import {
   cookieHeader,
-  csrfOf,
   goodPassword,
   goodUser,
   startScriptedWebcache,
@@ -49,7 +49,7 @@ async function signIn(
     url: '/login',
     headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
     payload: new URLSearchParams({
-      _csrf: csrfOf(form.body),
+      _csrf: csrfToken(form.body),
       user,
       password,
       domain: 'example.edu',
@@ -95,13 +95,13 @@ test('the sign-in page has labelled fields, one domain as a hidden input, and a 
   assert.match(res.body, /<input type="hidden" name="domain" value="example.edu"/);
   assert.match(res.body, /<title>Sign in — AlphaMail<\/title>/);
   const cookie = cookieHeader(res.headers['set-cookie']);
-  assert.equal(cookie, `am_login_csrf=${csrfOf(res.body)}`);
+  assert.equal(cookie, `am_login_csrf=${csrfToken(res.body)}`);
 });
 
 test('signing in sets an HttpOnly SameSite=Lax session cookie and redirects to the inbox', async () => {
   const form = await app.inject({ method: 'GET', url: '/login' });
   const res = await post('/login', cookieHeader(form.headers['set-cookie']), {
-    _csrf: csrfOf(form.body),
+    _csrf: csrfToken(form.body),
     user: goodUser,
     password: goodPassword,
     domain: 'example.edu',
@@ -318,7 +318,7 @@ test('signing in again changes the session id: the old cookie stops working', as
   const form2 = await app.inject({ method: 'GET', url: '/login' });
   const loginCookie = cookieHeader(form2.headers['set-cookie'], first.cookie);
   const res = await post('/login', loginCookie, {
-    _csrf: csrfOf(form2.body),
+    _csrf: csrfToken(form2.body),
     user: goodUser,
     password: goodPassword,
   });
@@ -333,7 +333,7 @@ test('settings: an out-of-range page size is shown as an error; a good one is st
   const { cookie } = await signIn();
   const page = await get('/settings', cookie);
   assert.equal(page.statusCode, 200);
-  const csrf = csrfOf(page.body);
+  const csrf = csrfToken(page.body);
   const bad = await post('/settings', cookie, {
     _csrf: csrf,
     pageSize: '1000',
@@ -366,7 +366,7 @@ test('the page-size form returns to the folder on its first page', async () => {
   const { cookie } = await signIn();
   const page = await get('/f/INBOX?page=2', cookie);
   const res = await post('/settings/page-size', cookie, {
-    _csrf: csrfOf(page.body),
+    _csrf: csrfToken(page.body),
     pageSize: '25',
     next: '/f/INBOX?sort=date&order=desc&page=2',
   });
@@ -378,7 +378,7 @@ test('signing out ends the web session and the webcache session', async () => {
   const { cookie } = await signIn();
   const page = await get('/f/INBOX', cookie);
   const logouts = webcache.calls.filter((c) => c === 'logout').length;
-  const res = await post('/logout', cookie, { _csrf: csrfOf(page.body) });
+  const res = await post('/logout', cookie, { _csrf: csrfToken(page.body) });
   assert.equal(res.statusCode, 303);
   assert.equal(res.headers.location, '/login?signedOut=1');
   assert.equal(webcache.calls.filter((c) => c === 'logout').length, logouts + 1);

@@ -14,9 +14,9 @@ import {
   isPublicAddress,
   remoteImageMaxBytes,
 } from '../../src/web/routes/remote-image.js';
+import { csrfToken } from '../harness/http-client.js';
 import {
   cookieHeader,
-  csrfOf,
   goodPassword,
   goodUser,
   startScriptedWebcache,
@@ -120,7 +120,7 @@ async function signIn(app: FastifyInstance): Promise<string> {
     url: '/login',
     headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
     payload: new URLSearchParams({
-      _csrf: csrfOf(form.body),
+      _csrf: csrfToken(form.body),
       user: goodUser,
       password: goodPassword,
       domain: 'example.edu',

@@ -9,9 +9,9 @@ import { silentLogger } from '../../src/base/index.js';
 import { buildWebApp, sessionFileName } from '../../src/web/index.js';
 import { openSessionStore } from '../../src/web/session-store.js';
 import { maxLoginFailures, loginFailureWindowMs } from '../../src/web/rate-limit.js';
+import { csrfToken } from '../harness/http-client.js';
 import {
   cookieHeader,
-  csrfOf,
   goodPassword,
   goodUser,
   startScriptedWebcache,
@@ -64,7 +64,7 @@ async function loginAttempt(user: string, password: string, ip = '127.0.0.1') {
     url: '/login',
     remoteAddress: ip,
     headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ _csrf: csrfOf(page.body), user, password }).toString(),
+    payload: new URLSearchParams({ _csrf: csrfToken(page.body), user, password }).toString(),
   });
   return { res, cookie: cookieHeader(res.headers['set-cookie'], cookie) };
 }
@@ -112,7 +112,7 @@ test('the sign-in POST without the double-submit token is refused with 403', asy
   assert.match(missing.body, /This form has expired\./);
   const wrong = await form('/login', cookie, { ...fields, _csrf: 'x'.repeat(43) });
   assert.equal(wrong.statusCode, 403);
-  const noCookie = await form('/login', '', { ...fields, _csrf: csrfOf(page.body) });
+  const noCookie = await form('/login', '', { ...fields, _csrf: csrfToken(page.body) });
   assert.equal(noCookie.statusCode, 403);
   assert.ok(!webcache.calls.includes('login'), 'nothing reached the webcache');
 });
@@ -125,7 +125,7 @@ test('signed-in POSTs need the session token; another session’s token is refus
     url: '/settings',
     headers: { cookie: b.cookie },
   });
-  const tokenB = csrfOf(pageB.body);
+  const tokenB = csrfToken(pageB.body);
   const fields = { pageSize: '10', sort: 'date', order: 'desc' };
   assert.equal((await form('/settings', a.cookie, fields)).statusCode, 403);
   assert.equal((await form('/settings', a.cookie, { ...fields, _csrf: tokenB })).statusCode, 403);
@@ -201,7 +201,7 @@ test('with nothing listening on the webcache socket every mail page says it is r
         'content-type': 'application/x-www-form-urlencoded',
       },
       payload: new URLSearchParams({
-        _csrf: csrfOf(page.body),
+        _csrf: csrfToken(page.body),
         user: goodUser,
         password: goodPassword,
       }).toString(),

@@ -6,7 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { csrfOf, startScriptedWebApp, type ScriptedWebApp } from './web-fixtures.js';
+import { csrfToken } from '../harness/http-client.js';
+import { startScriptedWebApp, type ScriptedWebApp } from './web-fixtures.js';
 import { conversationCalls, scriptedThreadCount } from './web-thread-fixtures.js';
 
 let scripted: ScriptedWebApp;
@@ -31,7 +32,7 @@ async function get(url: string): Promise<{ statusCode: number; body: string }> {
 async function saveSettings(fields: Record<string, string>, withCsrf = true) {
   const page = await get('/settings');
   const body = new URLSearchParams({
-    ...(withCsrf ? { _csrf: csrfOf(page.body) } : {}),
+    ...(withCsrf ? { _csrf: csrfToken(page.body) } : {}),
     pageSize: '50',
     sort: 'date',
     order: 'desc',

@@ -8,13 +8,8 @@ import { defaultOpsConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/base/index.js';
 import { buildWebApp } from '../../src/web/index.js';
 import { maxLoginFailures } from '../../src/web/rate-limit.js';
-import {
-  cookieHeader,
-  csrfOf,
-  startScriptedWebcache,
-  tempDir,
-  testConfig,
-} from './web-fixtures.js';
+import { csrfToken } from '../harness/http-client.js';
+import { cookieHeader, startScriptedWebcache, tempDir, testConfig } from './web-fixtures.js';
 
 const proxy = '127.0.0.1';
 const temp = tempDir();
@@ -49,7 +44,7 @@ async function failedSignIn(
     remoteAddress: peer,
     headers: { ...headers, cookie, 'content-type': 'application/x-www-form-urlencoded' },
     payload: new URLSearchParams({
-      _csrf: csrfOf(page.body),
+      _csrf: csrfToken(page.body),
       user: `someone${attempt}`,
       password: 'wrong',
     }).toString(),
