@@ -8,7 +8,6 @@ import { uidSet } from '../imap/uid-set.js';
 import { flagBits, type IndexEntry } from '../index/folder-index.js';
 import type { UserSession } from '../session/user-session.js';
 import type { FolderCache } from '../sync/folder-cache.js';
-import { storePendingSeenNow } from '../sync/seen-writer.js';
 
 /** What the last move or delete of a session did, so it can be moved back. */
 interface UndoRecord {
@@ -113,7 +112,7 @@ async function moveSelected(
   to: string,
   uids: number[],
 ): Promise<UndoRecord | null> {
-  await storePendingSeenNow(session, client);
+  await session.seen.storeNow(client);
   const entries = entriesOf(cache, uids);
   const result = await client.messageMove(uidSet(uids), to, { uid: true });
   if (!result) throw failed('MOVE');
@@ -171,7 +170,7 @@ export function copyMessages(
   return session.inFolder('copyMessages', input.folder, async (client, cache) => {
     await requireFolder(session, client, input.destination);
     const uids = knownUids(cache, input.uids);
-    await storePendingSeenNow(session, client);
+    await session.seen.storeNow(client);
     const entries = entriesOf(cache, uids);
     const result = await client.messageCopy(uidSet(uids), input.destination, { uid: true });
     if (!result) throw failed('COPY');

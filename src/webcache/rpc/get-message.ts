@@ -5,7 +5,6 @@ import type { Params, Result } from '../../protocol/index.js';
 import { flagBitsOf } from '../imap/index-fetch.js';
 import { loadMessage } from '../imap/message-view.js';
 import { flagBits } from '../index/folder-index.js';
-import { storeSeenSoon } from '../sync/seen-writer.js';
 import type { RpcContext } from './context.js';
 
 export function getMessage(ctx: RpcContext) {
@@ -29,7 +28,7 @@ export function getMessage(ctx: RpcContext) {
       if (cache.index.setFlags(params.uid, flags | (marking ? flagBits.seen : 0))) {
         session.indexChanged(params.folder);
       }
-      if (marking && slot >= 0) storeSeenSoon(session, params.folder, params.uid);
+      if (marking && slot >= 0) session.seen.soon(params.folder, params.uid);
       else if (marking) {
         // Not in the index (expunged meanwhile, or not yet fetched): stored now, unbatched.
         await client.messageFlagsAdd(String(params.uid), ['\\Seen'], { uid: true, silent: true });

@@ -5,7 +5,6 @@ import { AlphaMailError, withDeadline } from '../../base/index.js';
 import type { SearchCriteria, SearchScope } from '../../protocol/index.js';
 import type { UserSession } from '../session/user-session.js';
 import type { FolderCache } from '../sync/folder-cache.js';
-import { storePendingSeenNow } from '../sync/seen-writer.js';
 import { fetchSnippets } from '../sync/snippets.js';
 import { searchSelected } from './imap-search.js';
 import {
@@ -54,7 +53,7 @@ async function searchFolder(
 ): Promise<{ hits: Hit[]; cache: FolderCache }> {
   return session.inFolder('search', path, async (client, cache) => {
     const { index } = cache;
-    await storePendingSeenNow(session, client);
+    await session.seen.storeNow(client);
     const slots = await searchSelected(client, index, criteria);
     const uids = slots.map((slot) => index.uidAt(slot));
     const needPreview = slots

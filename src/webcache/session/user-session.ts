@@ -16,7 +16,7 @@ import { FolderCache } from '../sync/folder-cache.js';
 import { fetchFolderList } from '../sync/folder-list.js';
 import { syncSelectedFolder } from '../sync/folder-sync.js';
 import { LiveSync } from '../sync/live-sync.js';
-import { storePendingSeenNow } from '../sync/seen-writer.js';
+import { SeenWriter } from '../sync/seen-writer.js';
 import { canSortOnServer } from '../imap/uid-sort.js';
 import {
   coldSplitMinMessages,
@@ -32,6 +32,19 @@ export const operationBudgetMs = 25_000;
 export const backgroundBudgetMs = 25_000;
 /** How often the folder list (counts of other folders) is refreshed while the session is used. */
 export const folderListRefreshMs = 60_000;
+
+/**
+ * Whether a session's timer should re-read its folder list now: only when the user asked for
+ * something since the last read (nobody sees counts refreshed in between; 300 signed-in but idle
+ * sessions would otherwise send 5 LISTs a second), and not for a session left alone for long.
+ */
+export function isFolderListRefreshDue(
+  nowMs: number,
+  lastUsedMs: number,
+  folderListAtMs: number,
+): boolean {
+  return lastUsedMs > folderListAtMs && nowMs - lastUsedMs <= folderListRefreshMs * 2;
+}
 /** Building a big folder's index after its first page was answered (100,000 messages ~12 s). */
 export const coldBuildBudgetMs = 120_000;
 /** LOGOUT may take this long at close before the socket is simply closed. */
@@ -63,6 +76,8 @@ export class UserSession {
   readonly account: string;
   readonly logger: Logger;
   readonly folders = new Map<string, FolderCache>();
+  /** Opened messages' \Seen, stored on the server in batches (see sync/seen-writer.ts). */
+  readonly seen = new SeenWriter(this);
   lastUsedMs = Date.now();
   private readonly password: string;
   private readonly onImapCommand: ((kind: string) => void) | undefined;
@@ -255,7 +270,7 @@ export class UserSession {
   private async lockFolder(client: ImapFlow, path: string): Promise<{ release(): void }> {
     // Before leaving the folder: its resync on return must find the opened messages \Seen.
     if (client.mailbox !== false && client.mailbox.path !== path) {
-      await storePendingSeenNow(this, client);
+      await this.seen.storeNow(client);
     }
     // The reader cache's byte budget is meant per session: keep only the folder in use.
     for (const [other, known] of this.folders) if (other !== path) known.reader.clear();
@@ -440,7 +455,9 @@ export class UserSession {
   }
 
   private refreshFolderListInBackground(): void {
-    if (this.closed || Date.now() - this.lastUsedMs > folderListRefreshMs * 2) return;
+    if (this.closed || !isFolderListRefreshDue(Date.now(), this.lastUsedMs, this.folderListAt)) {
+      return;
+    }
     this.run('refreshFolders', 'background', async (client) => {
       await this.reloadFolderList(client);
       return { value: undefined };
@@ -501,9 +518,9 @@ export class UserSession {
     // Read marks still waiting for a pause reach the server before the index that shows them
     // read is saved: a saved "read" the server never got would not be corrected by a resync.
     if (client) {
-      await withDeadline(logoutBudgetMs, 'storeSeen', () =>
-        storePendingSeenNow(this, client),
-      ).catch(() => undefined);
+      await withDeadline(logoutBudgetMs, 'storeSeen', () => this.seen.storeNow(client)).catch(
+        () => undefined,
+      );
     }
     await this.saves.close();
     this.mail.emit('closed');

@@ -29,8 +29,6 @@ interface Pending {
   timer: NodeJS.Timeout | null;
 }
 
-const pendingBySession = new WeakMap<UserSession, Pending>();
-
 /** UIDs of `uids` the index still has as \Seen: a later "mark unread" wins over the open. */
 function stillSeen(cache: FolderCache | undefined, uids: Iterable<number>): number[] {
   if (cache === undefined) return [];
@@ -47,79 +45,87 @@ async function storeSeen(client: ImapFlow, uids: readonly number[]): Promise<voi
   await client.messageFlagsAdd(uidSet(uids), ['\\Seen'], { uid: true, silent: true });
 }
 
-function forget(session: UserSession, pending: Pending): void {
-  if (pending.timer) clearTimeout(pending.timer);
-  pending.timer = null;
-  if (pendingBySession.get(session) === pending) pendingBySession.delete(session);
-}
+/** One session's opened-but-not-yet-stored messages (one folder at a time). */
+export class SeenWriter {
+  private pending: Pending | null = null;
 
-/** Queues the store of what is pending; in another folder than the selected one it reselects. */
-function flush(session: UserSession, pending: Pending): void {
-  forget(session, pending);
-  const work = async (client: ImapFlow, cache: FolderCache): Promise<{ value: undefined }> => {
-    await storeSeen(client, stillSeen(cache, pending.uids));
-    return { value: undefined };
-  };
-  if (session.isClosed) return;
-  // User priority: a request made after this (a move to Trash) finds the flag stored.
-  session
-    .inFolder('markSeen', pending.folder, work, 'user')
-    .catch((err: unknown) =>
-      session.logger.warn({ err }, 'storing \\Seen of opened messages failed'),
+  constructor(private readonly session: UserSession) {}
+
+  /**
+   * Marks `uid` of `folder` as read on the server soon; the caller has already set \Seen in the
+   * index, so pages and counts show it read at once. Whatever would read or copy the server's
+   * flags first stores it (storeNow); a crash inside the window leaves it unread.
+   */
+  soon(folder: string, uid: number): void {
+    let pending = this.pending;
+    if (pending !== null && pending.folder !== folder) {
+      this.flush(pending);
+      pending = null;
+    }
+    if (pending === null) {
+      pending = { folder, uids: new Set(), since: Date.now(), timer: null };
+      this.pending = pending;
+    }
+    pending.uids.add(uid);
+    if (pending.timer === null) this.arm(pending);
+  }
+
+  /**
+   * Stores what is pending at once on `client` (inside the session's queue, the folder
+   * selected) before anything that lets the server's flags be seen or carried: a SELECT of
+   * another folder (its resync must not undo the mark), a move or copy (the copy takes the
+   * server's flags), a search (UNSEEN is answered by the server), signing out.
+   */
+  async storeNow(client: ImapFlow): Promise<void> {
+    const pending = this.pending;
+    if (pending === null) return;
+    // Another folder is selected only after a lost connection: flush() reselects for it.
+    if (client.mailbox === false || client.mailbox.path !== pending.folder) {
+      this.flush(pending);
+      return;
+    }
+    this.forget(pending);
+    await storeSeen(client, stillSeen(this.session.folders.get(pending.folder), pending.uids));
+  }
+
+  private forget(pending: Pending): void {
+    if (pending.timer) clearTimeout(pending.timer);
+    pending.timer = null;
+    if (this.pending === pending) this.pending = null;
+  }
+
+  /** Queues the store of what is pending; in another folder than the selected one it reselects. */
+  private flush(pending: Pending): void {
+    this.forget(pending);
+    const session = this.session;
+    if (session.isClosed) return;
+    const work = async (client: ImapFlow, cache: FolderCache): Promise<{ value: undefined }> => {
+      await storeSeen(client, stillSeen(cache, pending.uids));
+      return { value: undefined };
+    };
+    // User priority: a request made after this (a move to Trash) finds the flag stored.
+    session
+      .inFolder('markSeen', pending.folder, work, 'user')
+      .catch((err: unknown) =>
+        session.logger.warn({ err }, 'storing \\Seen of opened messages failed'),
+      );
+  }
+
+  private arm(pending: Pending): void {
+    const now = Date.now();
+    const quietAt = this.session.lastUsedMs + seenQuietMs;
+    const dueAt = pending.since + seenMaxDelayMs;
+    if (now >= quietAt || now >= dueAt) {
+      this.flush(pending);
+      return;
+    }
+    pending.timer = setTimeout(
+      () => {
+        pending.timer = null;
+        this.arm(pending);
+      },
+      Math.min(quietAt, dueAt) - now,
     );
-}
-
-function arm(session: UserSession, pending: Pending): void {
-  const now = Date.now();
-  const quietAt = session.lastUsedMs + seenQuietMs;
-  const dueAt = pending.since + seenMaxDelayMs;
-  if (now >= quietAt || now >= dueAt) {
-    flush(session, pending);
-    return;
+    pending.timer.unref();
   }
-  pending.timer = setTimeout(
-    () => {
-      pending.timer = null;
-      arm(session, pending);
-    },
-    Math.min(quietAt, dueAt) - now,
-  );
-  pending.timer.unref();
-}
-
-/**
- * Stores what is pending at once on `client` (inside the session's queue, the folder selected)
- * before anything that lets the server's flags be seen or carried: a SELECT of another folder
- * (its resync must not undo the mark), a move or copy (the copy takes the server's flags), a
- * search (UNSEEN is answered by the server), signing out.
- */
-export async function storePendingSeenNow(session: UserSession, client: ImapFlow): Promise<void> {
-  const pending = pendingBySession.get(session);
-  if (pending === undefined) return;
-  // Another folder is selected only after a lost connection: flush() reselects for it.
-  if (client.mailbox === false || client.mailbox.path !== pending.folder) {
-    flush(session, pending);
-    return;
-  }
-  forget(session, pending);
-  await storeSeen(client, stillSeen(session.folders.get(pending.folder), pending.uids));
-}
-
-/**
- * Marks `uid` of `folder` as read on the server soon; the caller has already set \Seen in the
- * index, so pages and counts show it read at once. Whatever would read or copy the server's
- * flags first stores it (storePendingSeenNow); a crash inside the window leaves it unread.
- */
-export function storeSeenSoon(session: UserSession, folder: string, uid: number): void {
-  let pending = pendingBySession.get(session);
-  if (pending !== undefined && pending.folder !== folder) {
-    flush(session, pending);
-    pending = undefined;
-  }
-  if (pending === undefined) {
-    pending = { folder, uids: new Set(), since: Date.now(), timer: null };
-    pendingBySession.set(session, pending);
-  }
-  pending.uids.add(uid);
-  if (pending.timer === null) arm(session, pending);
 }
