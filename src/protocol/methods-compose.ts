@@ -85,6 +85,8 @@ export const composeMethods = {
         messageId: z.string(),
         /** The copy in Sent, or null when the domain has no Sent folder or APPEND failed. */
         sentCopy: storedDraft.nullable(),
+        /** Recipients the server refused while taking the message for the others. */
+        refused: z.array(z.object({ address: z.string(), reason: z.string() })),
       }),
       z.object({
         sent: z.literal(false),

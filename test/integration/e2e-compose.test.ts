@@ -185,6 +185,31 @@ void test(
       }
     });
 
+    await t.test(
+      'a recipient the MTA refuses is named after the send; the others get it',
+      async () => {
+        const partial = 'An alle, auch die Unbekannten';
+        const page = await one.get('/compose');
+        const sent = await postCompose(one, {
+          ...composeFields(page.body),
+          to: `user2@${domain}, nobody@${domain}`,
+          subject: partial,
+          text: 'Hallo',
+          action: 'send',
+        });
+        assert.equal(sent.status, 200, sent.body.slice(0, 2000));
+        assert.equal(new URL(sent.url).search, `?sent=1&refused=nobody%40${domain}`);
+        assert.match(
+          sent.body,
+          new RegExp(
+            `role="status"[^>]*>Message sent, but the mail server refused nobody@${domain.replace(/\./g, '\\.')}: they will not receive it\\.<`,
+          ),
+        );
+        await waitForSubject(two, 'INBOX', partial);
+        await waitForSubject(one, 'Sent', partial);
+      },
+    );
+
     await t.test('with the MTA stopped the send fails and Drafts keeps everything', async () => {
       await mta.stop();
       const page = await one.get('/compose');

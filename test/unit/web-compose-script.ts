@@ -34,6 +34,8 @@ export interface ComposeScript {
   readonly composeFromCalls: { folder: string; uid: number; mode: string; from: Address }[];
   /** Until reset, sends fail with this reason (the draft is kept, as the contract says). */
   failSend(reason: string): void;
+  /** The next sends go out, but the server refuses these recipients. */
+  refuseRecipients(addresses: readonly string[]): void;
   reset(): void;
 }
 
@@ -72,6 +74,7 @@ export function createComposeScript(
   let nextUid = firstDraftUid;
   let nextUpload = 1;
   let failReason: string | null = null;
+  let refuse: string[] = [];
 
   /** What an attachment reference stands for, as the webcache would describe it. */
   function describe(ref: DraftAttachment): Omit<DraftAttachmentInfo, 'ref'> {
@@ -108,6 +111,9 @@ export function createComposeScript(
     failSend: (reason) => {
       failReason = reason;
     },
+    refuseRecipients: (addresses) => {
+      refuse = [...addresses];
+    },
     reset: () => {
       drafts.clear();
       parts.clear();
@@ -117,6 +123,7 @@ export function createComposeScript(
       nextUid = firstDraftUid;
       nextUpload = 1;
       failReason = null;
+      refuse = [];
     },
   };
 
@@ -155,6 +162,7 @@ export function createComposeScript(
         sent: true,
         messageId: `<sent${sent.length}@example.edu>`,
         sentCopy: { folder: 'Sent', uid: sent.length },
+        refused: refuse.map((address) => ({ address, reason: '550 5.1.1 User unknown' })),
       });
     }),
     composeFrom: scripted('composeFrom', (p) => {

@@ -282,6 +282,31 @@ void test('Send: submitted as typed, back to the folder with "Message sent"', as
   );
 });
 
+void test('recipients refused while the others got it are named on the folder page', async () => {
+  const cookie = await signIn();
+  webcache.compose.refuseRecipients(['j@y.com']);
+  const page = await get('/compose', cookie);
+  const res = await postMultipart('/compose', cookie, {
+    ...composeFields(page.body),
+    ...typed,
+    action: 'send',
+  });
+  assert.equal(res.statusCode, 303);
+  assert.equal(res.headers.location, '/f/INBOX?sent=1&refused=j%40y.com');
+  const folder = await get(res.headers.location ?? '', cookie);
+  assert.match(
+    folder.body,
+    /role="status"[^>]*>Message sent, but the mail server refused j@y\.com: they will not receive it\.<\/p>/,
+  );
+  // The URL only names addresses: anything else in it is not shown.
+  const crafted = await get(
+    `/f/INBOX?sent=1&refused=${encodeURIComponent('Call 555 now,<b>x</b>@y')}`,
+    cookie,
+  );
+  assert.match(crafted.body, /role="status"[^>]*>Message sent\.<\/p>/);
+  assert.doesNotMatch(crafted.body, /Call 555/);
+});
+
 void test('a refused send shows the reason and the kept draft with its attachments', async () => {
   const cookie = await signIn();
   webcache.compose.failSend('The mail server refused ann@x.org: no such user.');

@@ -74,6 +74,36 @@ function tooLargeMessage(file: ReceivedFile, limit: number): string {
     : `“${file.filename}” is larger than the limit of ${formatSize(limit)}, so it was not attached.`;
 }
 
+/** Refused recipients named after a send, at most (the URL carries them to the index). */
+const maxNamedRefusals = 20;
+
+/** An address as a refused-recipient list in a URL may name it: nothing but local@domain. */
+function isPlainAddress(text: string): boolean {
+  return text.length <= 254 && /^[^\s@<>",;()]+@[^\s@<>",;()]+$/.test(text);
+}
+
+/** Where a send lands: the folder it was written from, saying it was sent and who was refused. */
+function sentUrl(back: string, refused: readonly { address: string }[]): string {
+  const named = refused
+    .map((r) => r.address)
+    .filter(isPlainAddress)
+    .slice(0, maxNamedRefusals);
+  const list = named.length === 0 ? '' : `&refused=${encodeURIComponent(named.join(','))}`;
+  return `${folderUrl(back)}?sent=1${list}`;
+}
+
+/**
+ * The index page's notice after a send (`?sent=1`, `&refused=a@x,b@y` when the server refused
+ * some recipients but took the message for the others): null when the URL says no send.
+ */
+export function sentNotice(query: Record<string, unknown>): string | null {
+  if (query.sent !== '1') return null;
+  const listed = typeof query.refused === 'string' ? query.refused.split(',') : [];
+  const refused = listed.filter(isPlainAddress).slice(0, maxNamedRefusals);
+  if (refused.length === 0) return 'Message sent.';
+  return `Message sent, but the mail server refused ${refused.join(', ')}: they will not receive it.`;
+}
+
 export function registerComposeRoutes(app: FastifyInstance, deps: WebDeps): void {
   const limit = deps.config.maxUploadBytes;
 
@@ -274,7 +304,7 @@ export function registerComposeRoutes(app: FastifyInstance, deps: WebDeps): void
           return reply.redirect(draftComposeUrl(stored, form.back, saved), 303);
         }
         const result = await deps.mail.call(who, 'sendMessage', { draft: built.draft });
-        if (result.sent) return reply.redirect(`${folderUrl(form.back)}?sent=1`, 303);
+        if (result.sent) return reply.redirect(sentUrl(form.back, result.refused), 303);
         const kept = await deps.mail.call(who, 'getDraft', result.draft);
         const problem = {
           field: null,

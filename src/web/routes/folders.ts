@@ -6,6 +6,7 @@ import { requireSignedIn } from '../plugins/session.js';
 import { sendPage } from '../render.js';
 import { indexMain, indexTitle } from '../views/index-page.js';
 import { indexOrganise } from '../views/organise-views.js';
+import { sentNotice } from './compose.js';
 import { folderNav, folderParam, loadFolders, pageQuery, prefsOf, sortQuery } from './common.js';
 import { noticeFromQuery } from './organise.js';
 import { sendThreadedIndex } from './threads.js';
@@ -18,8 +19,7 @@ export function registerFolderRoutes(app: FastifyInstance, deps: WebDeps): void 
     const { sort, order } = sortQuery(request, prefs);
     const page = pageQuery(request);
     const flags = request.query as Record<string, unknown>;
-    const query =
-      flags.sent === '1' ? 'Message sent.' : flags.saved === '1' ? 'Page size saved.' : null;
+    const query = sentNotice(flags) ?? (flags.saved === '1' ? 'Page size saved.' : null);
     if (prefs.threaded) return sendThreadedIndex(deps, request, reply, who, folder, prefs, query);
     const [listing, folders] = await Promise.all([
       deps.mail.call(who, 'listMessages', { folder, sort, order, page, pageSize: prefs.pageSize }),

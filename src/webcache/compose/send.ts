@@ -57,5 +57,9 @@ export async function sendMessage(
       session.logger.warn({ err: outcome.reason as unknown }, 'sent, but tidying up failed');
     }
   }
-  return { sent: true, messageId, sentCopy };
+  if (submitted.refused.length > 0) {
+    const refused = submitted.refused.map((r) => `${r.address}: ${r.reason}`);
+    session.logger.info({ refused }, 'sent, but some recipients were refused');
+  }
+  return { sent: true, messageId, sentCopy, refused: submitted.refused };
 }

@@ -9,7 +9,21 @@ const connectTimeoutMs = 10_000;
 /** Silence on an open connection (a huge message to a slow server still progresses). */
 const socketTimeoutMs = 20_000;
 
-export type SubmitResult = { ok: true } | { ok: false; reason: string };
+/** A recipient the server refused while accepting the message for the others. */
+export interface RefusedRecipient {
+  address: string;
+  /** The server's words, short (see serverWords). */
+  reason: string;
+}
+
+export type SubmitResult =
+  { ok: true; refused: RefusedRecipient[] } | { ok: false; reason: string };
+
+/** What nodemailer's SMTP transport reports for a message it handed over. */
+interface SentInfo {
+  rejected?: unknown[];
+  rejectedErrors?: { recipient?: string; response?: string }[];
+}
 
 interface SmtpError {
   code?: string;
@@ -23,6 +37,20 @@ interface SmtpError {
 /** The server's own words, short: "550 5.1.1 <x@y>: Recipient address rejected: ...". */
 function serverWords(response: string | undefined): string {
   return (response ?? '').replace(/\s+/g, ' ').trim().slice(0, 200);
+}
+
+/**
+ * The recipients refused at RCPT TO when the server still took the message for others: the
+ * send succeeded, but these people will not get it, and the sender must be told who.
+ */
+export function refusedOf(info: unknown): RefusedRecipient[] {
+  const sent = (info ?? {}) as SentInfo;
+  const errors = sent.rejectedErrors ?? [];
+  return (sent.rejected ?? []).map((address) => {
+    const text = String(address);
+    const error = errors.find((e) => e.recipient === text);
+    return { address: text, reason: serverWords(error?.response) };
+  });
 }
 
 export function reasonOf(err: unknown, server: string): string {
@@ -78,8 +106,8 @@ export async function submitMessage(input: {
     disableUrlAccess: true,
   });
   try {
-    await transport.sendMail({ envelope: input.envelope, raw: input.raw });
-    return { ok: true };
+    const info: unknown = await transport.sendMail({ envelope: input.envelope, raw: input.raw });
+    return { ok: true, refused: refusedOf(info) };
   } catch (err) {
     return { ok: false, reason: reasonOf(err, server) };
   } finally {
