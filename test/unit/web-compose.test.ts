@@ -78,6 +78,18 @@ const typed = {
   text: 'Hello,\n\n  indented line & <b>not bold</b>\nBye',
 };
 
+/** Opens the compose page at `pageUrl`, fills in `typed` and posts it with `action`. */
+async function submitTyped(
+  cookie: string,
+  action: string,
+  pageUrl = '/compose',
+  files: FilePart[] = [],
+) {
+  const page = await get(pageUrl, cookie);
+  const form = { ...composeFields(page.body), ...typed, action };
+  return postMultipart('/compose', cookie, form, files);
+}
+
 void test('the compose page: one h1, labelled fields, datalist suggestions, From identity', async () => {
   const cookie = await signIn();
   const page = await get('/compose', cookie);
@@ -162,12 +174,7 @@ void test('identity settings: saved, used as From, signature below new messages'
 
 void test('Save draft: the draft is stored as typed, the page comes back with a notice', async () => {
   const cookie = await signIn();
-  const page = await get('/compose?back=Work', cookie);
-  const res = await postMultipart('/compose', cookie, {
-    ...composeFields(page.body),
-    ...typed,
-    action: 'save',
-  });
+  const res = await submitTyped(cookie, 'save', '/compose?back=Work');
   assert.equal(res.statusCode, 303);
   assert.equal(res.headers.location, '/compose?draft=Drafts%2F100&back=Work&saved=1');
   assert.deepEqual(webcache.compose.drafts.get(100), {
@@ -208,18 +215,12 @@ void test('Save draft: the draft is stored as typed, the page comes back with a 
 
 void test('Attach uploads the files, saves the draft and reopens it; Remove drops one', async () => {
   const cookie = await signIn();
-  const page = await get('/compose', cookie);
   const one = Buffer.from([0, 1, 2, 255, 254, 10, 13]);
   const two = Buffer.from('plain text ✓\n', 'utf8');
-  const res = await postMultipart(
-    '/compose',
-    cookie,
-    { ...composeFields(page.body), ...typed, action: 'attach' },
-    [
-      { name: 'bytes.bin', type: 'application/octet-stream', bytes: one },
-      { name: 'notes ✓.txt', type: 'text/plain', bytes: two },
-    ],
-  );
+  const res = await submitTyped(cookie, 'attach', '/compose', [
+    { name: 'bytes.bin', type: 'application/octet-stream', bytes: one },
+    { name: 'notes ✓.txt', type: 'text/plain', bytes: two },
+  ]);
   assert.equal(res.statusCode, 303);
   assert.equal(res.headers.location, '/compose?draft=Drafts%2F100&back=INBOX');
   const uploads = [...webcache.compose.uploads.values()];
@@ -261,12 +262,7 @@ void test('Attach uploads the files, saves the draft and reopens it; Remove drop
 
 void test('Send: submitted as typed, back to the folder with "Message sent"', async () => {
   const cookie = await signIn();
-  const page = await get('/compose?back=Work%2FProjects', cookie);
-  const res = await postMultipart('/compose', cookie, {
-    ...composeFields(page.body),
-    ...typed,
-    action: 'send',
-  });
+  const res = await submitTyped(cookie, 'send', '/compose?back=Work%2FProjects');
   assert.equal(res.statusCode, 303);
   assert.equal(res.headers.location, '/f/Work%2FProjects?sent=1');
   assert.equal(webcache.compose.sent.length, 1);
@@ -285,12 +281,7 @@ void test('Send: submitted as typed, back to the folder with "Message sent"', as
 void test('recipients refused while the others got it are named on the folder page', async () => {
   const cookie = await signIn();
   webcache.compose.refuseRecipients(['j@y.com']);
-  const page = await get('/compose', cookie);
-  const res = await postMultipart('/compose', cookie, {
-    ...composeFields(page.body),
-    ...typed,
-    action: 'send',
-  });
+  const res = await submitTyped(cookie, 'send');
   assert.equal(res.statusCode, 303);
   assert.equal(res.headers.location, '/f/INBOX?sent=1&refused=j%40y.com');
   const folder = await get(res.headers.location ?? '', cookie);
@@ -310,13 +301,9 @@ void test('recipients refused while the others got it are named on the folder pa
 void test('a refused send shows the reason and the kept draft with its attachments', async () => {
   const cookie = await signIn();
   webcache.compose.failSend('The mail server refused ann@x.org: no such user.');
-  const page = await get('/compose', cookie);
-  const res = await postMultipart(
-    '/compose',
-    cookie,
-    { ...composeFields(page.body), ...typed, action: 'send' },
-    [{ name: 'a.txt', type: 'text/plain', bytes: Buffer.from('attached') }],
-  );
+  const res = await submitTyped(cookie, 'send', '/compose', [
+    { name: 'a.txt', type: 'text/plain', bytes: Buffer.from('attached') },
+  ]);
   assert.equal(res.statusCode, 502);
   assert.match(res.body, /role="alert"/);
   assert.match(res.body, /<h2>The message was not sent<\/h2>/);
