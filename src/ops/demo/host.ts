@@ -76,10 +76,6 @@ function greets(port: number, greeting: string): Promise<boolean> {
   });
 }
 
-/**
- * Waits until a freshly started server on loopback greets (e.g. "* OK" for IMAP, "220" for
- * SMTP); false after budgetMs or as soon as hasExited says the server is gone.
- */
 /** Whether something accepts TCP connections on 127.0.0.1:`port` (a server still up). */
 export function isPortOpen(port: number): Promise<boolean> {
   return new Promise((done) => {
@@ -92,6 +88,10 @@ export function isPortOpen(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Waits until a freshly started server on loopback greets (e.g. "* OK" for IMAP, "220" for
+ * SMTP); false after budgetMs or as soon as hasExited says the server is gone.
+ */
 export async function waitForGreeting(
   port: number,
   greeting: string,

@@ -20,9 +20,8 @@ const deflateLevel = 1;
 const deflateAsync = promisify(deflate);
 const inflateAsync = promisify(inflate);
 /**
- * Inflating a blob of known size into one buffer of that size: zlib's default 16 KiB chunks
- * would be joined by a second full-size copy, and those short-lived megabytes stay in RSS until
- * the next GC.
+ * Inflates a blob of known size into one buffer of that size: zlib's default 16 KiB chunks
+ * would be joined by a second full-size copy, whose megabytes stay in RSS until the next GC.
  * The extra byte keeps zlib from allocating a further chunk when the output fills the first.
  */
 function inflateOptions(rawBytes: number): { chunkSize?: number } {

@@ -45,6 +45,7 @@ export function isFolderListRefreshDue(
 ): boolean {
   return lastUsedMs > folderListAtMs && nowMs - lastUsedMs <= folderListRefreshMs * 2;
 }
+
 /** Building a big folder's index after its first page was answered (100,000 messages ~12 s). */
 export const coldBuildBudgetMs = 120_000;
 /** LOGOUT may take this long at close before the socket is simply closed. */
