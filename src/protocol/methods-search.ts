@@ -47,6 +47,18 @@ export type SearchScope = z.infer<typeof searchScope>;
 export const searchHit = messageSummary.extend({ folder: z.string() });
 export type SearchHit = z.infer<typeof searchHit>;
 
+/** A hit named by where it is, without its summary. */
+export const hitRef = z.object({ folder: z.string(), uid: z.number().int().min(1) });
+export type HitRef = z.infer<typeof hitRef>;
+
+/** What names one search: the same fields give the same kept result. */
+const searchRequest = {
+  scope: searchScope,
+  /** The folder searched with scope 'folder'; ignored with 'all'. */
+  folder: folderPath,
+  criteria: searchCriteria,
+};
+
 export const searchMethods = {
   /**
    * Runs the search on the IMAP server, then sorts and pages in the webcache. The same search
@@ -56,10 +68,7 @@ export const searchMethods = {
   search: {
     params: z.object({
       ...withSession,
-      scope: searchScope,
-      /** The folder searched with scope 'folder'; ignored with 'all'. */
-      folder: folderPath,
-      criteria: searchCriteria,
+      ...searchRequest,
       sort: sortField,
       order: sortOrder,
       ...pageRequest,
@@ -73,6 +82,27 @@ export const searchMethods = {
       total: z.number().int().min(0),
       ...pagePosition,
       hits: z.array(searchHit),
+    }),
+  },
+  /**
+   * Where one message stands among a search's hits in the given order, and the hits just before
+   * and after it, so a message opened from the results walks them. Answered like `search`: from
+   * the kept result while its folders are unchanged, else by searching again.
+   */
+  searchNeighbours: {
+    params: z.object({
+      ...withSession,
+      ...searchRequest,
+      sort: sortField,
+      order: sortOrder,
+      hit: hitRef,
+    }),
+    result: z.object({
+      total: z.number().int().min(0),
+      /** 0-based, in the given order; null when the message is not (or no longer) a hit. */
+      position: z.number().int().min(0).nullable(),
+      prev: hitRef.nullable(),
+      next: hitRef.nullable(),
     }),
   },
 } as const;

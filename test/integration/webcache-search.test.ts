@@ -384,3 +384,37 @@ test('a flag change voids a kept result: the search is asked again and is right'
     });
   }
 });
+
+test('searchNeighbours walks the hits of all folders in the page order, from the kept result', async () => {
+  const request = {
+    session,
+    scope: 'all',
+    folder: 'INBOX',
+    criteria: { ...none, text: 'Lindqvist' },
+    sort: 'date',
+    order: 'desc',
+  } as const;
+  const { hits } = await allHits('all', 'INBOX', request.criteria);
+  assert.ok(hits.length >= 3, 'a few hits');
+  assert.ok(new Set(hits.map((h) => h.folder)).size > 1, 'from several folders');
+  proxy.reset();
+  for (const [i, hit] of hits.entries()) {
+    const n = await webcache.client.call('searchNeighbours', {
+      ...request,
+      hit: { folder: hit.folder, uid: hit.uid },
+    });
+    const ref = (h: SearchHit | undefined) => (h ? { folder: h.folder, uid: h.uid } : null);
+    assert.deepEqual(n, {
+      total: hits.length,
+      position: i,
+      prev: ref(hits[i - 1]),
+      next: ref(hits[i + 1]),
+    });
+  }
+  assert.equal(proxy.counts().total, 0, 'answered from the kept result');
+  const outside = await webcache.client.call('searchNeighbours', {
+    ...request,
+    hit: { folder: 'INBOX', uid: 999_999 },
+  });
+  assert.deepEqual(outside, { total: hits.length, position: null, prev: null, next: null });
+});

@@ -22,7 +22,7 @@ import { buildWebApp } from '../../src/web/index.js';
 import { csrfToken } from '../harness/http-client.js';
 import { createComposeScript, type ComposeScript } from './web-compose-script.js';
 import { organiseHandlers } from './web-organise-fixtures.js';
-import { searchHandlers } from './web-search-fixtures.js';
+import { scriptedHits, searchHandlers } from './web-search-fixtures.js';
 import { threadHandlers } from './web-thread-fixtures.js';
 
 export function tempDir(): { dir: string; remove(): void } {
@@ -236,7 +236,9 @@ export async function startScriptedWebcache(socketPath: string): Promise<Scripte
       calls.push('getMessage');
       getMessageCalls.push({ markRead: p.markRead });
       known(p.session);
-      if (p.uid !== 7 && p.uid !== 5) {
+      // 7 and 5 in any folder, and every scripted search hit in its folder.
+      const isHit = scriptedHits.some((h) => h.folder === p.folder && h.uid === p.uid);
+      if (p.uid !== 7 && p.uid !== 5 && !isHit) {
         return Promise.reject(new AlphaMailError('AM_MESSAGE_NOT_FOUND', 'UID 9 gone'));
       }
       return Promise.resolve(messageDetail(p.uid));

@@ -1,5 +1,6 @@
-// Owns the scripted webcache's answer to `search`, for the web tier's unit tests: it records each
-// call's params and pages a fixed list of hits. Must not pretend to search anything.
+// Owns the scripted webcache's answers to `search` and `searchNeighbours`, for the web tier's unit
+// tests: it records each call's params and pages (or walks) a fixed list of hits in its own order.
+// Must not pretend to search anything.
 import { AlphaMailError } from '../../src/base/index.js';
 import type { MethodHandlers, Params, SearchHit } from '../../src/protocol/index.js';
 
@@ -8,6 +9,8 @@ export const scriptedHitCount = 60;
 
 /** Every search call the scripted webcache received, in order (tests clear it). */
 export const searchCalls: Omit<Params<'search'>, 'session'>[] = [];
+/** Every searchNeighbours call, in order (tests clear it). */
+export const neighbourCalls: Omit<Params<'searchNeighbours'>, 'session'>[] = [];
 
 export const scriptedHits: SearchHit[] = Array.from({ length: scriptedHitCount }, (_, i) => ({
   uid: 100 + i,
@@ -28,8 +31,24 @@ export const scriptedHits: SearchHit[] = Array.from({ length: scriptedHitCount }
 export function searchHandlers(
   calls: string[],
   known: (session: string) => void,
-): Pick<MethodHandlers, 'search'> {
+): Pick<MethodHandlers, 'search' | 'searchNeighbours'> {
   return {
+    searchNeighbours: (p) => {
+      calls.push('searchNeighbours');
+      known(p.session);
+      const rest: Partial<Params<'searchNeighbours'>> = { ...p };
+      delete rest.session;
+      neighbourCalls.push(rest as Omit<Params<'searchNeighbours'>, 'session'>);
+      const all = p.criteria.text === 'nothing' ? [] : scriptedHits;
+      const at = all.findIndex((h) => h.folder === p.hit.folder && h.uid === p.hit.uid);
+      const ref = (h: SearchHit | undefined) => (h ? { folder: h.folder, uid: h.uid } : null);
+      return Promise.resolve({
+        total: all.length,
+        position: at < 0 ? null : at,
+        prev: at < 0 ? null : ref(all[at - 1]),
+        next: at < 0 ? null : ref(all[at + 1]),
+      });
+    },
     search: (p) => {
       calls.push('search');
       known(p.session);

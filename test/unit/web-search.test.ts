@@ -5,7 +5,7 @@ import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { startScriptedWebApp, type ScriptedWebApp } from './web-fixtures.js';
-import { scriptedHitCount, searchCalls } from './web-search-fixtures.js';
+import { neighbourCalls, scriptedHitCount, searchCalls } from './web-search-fixtures.js';
 
 /** The fixture config's default page size (testConfig: defaultPageSize 50). */
 const pageSize = 50;
@@ -24,6 +24,7 @@ after(() => scripted.close());
 
 beforeEach(() => {
   searchCalls.length = 0;
+  neighbourCalls.length = 0;
 });
 
 /** A page with runs of whitespace made one space, so markup can be matched however it wraps. */
@@ -170,8 +171,10 @@ test('results: the criteria reach the webcache; caption, title, folder column, p
     'column headers re-sort the same search',
   );
   assert.ok(
-    links.includes('/f/Work%2FProjects/101?sort=date&order=desc'),
-    'hits open in their folder',
+    links.includes(
+      '/f/Work%2FProjects/101?sort=date&order=desc&s=scope%3Dall%26text%3Dreport%26since%3D2024-01-01%26unread%3D1',
+    ),
+    'hits open in their folder, carrying the search',
   );
 
   searchCalls.length = 0;
@@ -222,6 +225,65 @@ test('typed terms and found subjects are escaped; a forged scope is refused', as
   const repeated = await get('/search?text=a&text=b');
   assert.equal(repeated.statusCode, 400);
   assert.deepEqual(searchCalls.length, 1);
+});
+
+test('a message opened from results walks them: its results page, previous and next result', async () => {
+  const results = await get('/search?scope=all&text=report&sort=date&order=desc&page=2');
+  // The first hit of page 2 is the 51st: scripted hit 50, UID 150 in INBOX.
+  const link = hrefs(results.body).find((h) => h.startsWith('/f/INBOX/150?'));
+  assert.ok(link, 'the results link to the message');
+  assert.equal(new URL(link, 'http://x').searchParams.get('s'), 'scope=all&text=report');
+  scripted.webcache.calls.length = 0;
+  const page = await get(link);
+  assert.equal(page.statusCode, 200);
+  const asked = scripted.webcache.calls.filter((c) => c !== 'listFolders');
+  assert.deepEqual(asked.slice(0, 2), ['searchNeighbours', 'getMessage'], 'asked before read');
+  assert.deepEqual(neighbourCalls, [
+    {
+      scope: 'all',
+      folder: 'INBOX',
+      criteria: {
+        text: 'report',
+        from: '',
+        to: '',
+        subject: '',
+        body: '',
+        since: null,
+        before: null,
+        unread: false,
+        flagged: false,
+        hasAttachment: false,
+      },
+      sort: 'date',
+      order: 'desc',
+      hit: { folder: 'INBOX', uid: 150 },
+    },
+  ]);
+  const nav = /<nav class="message-nav"[^]*?<\/nav>/.exec(page.body)?.[0] ?? '';
+  const s = 's=scope%3Dall%26text%3Dreport';
+  assert.deepEqual(hrefs(nav).slice(0, 3), [
+    '/search?scope=all&text=report&sort=date&order=desc&page=2',
+    `/f/Work%2FProjects/149?sort=date&order=desc&${s}`,
+    `/f/Work%2FProjects/151?sort=date&order=desc&${s}`,
+  ]);
+  assert.match(nav, />Back to search results</);
+  assert.match(nav, /rel="prev" data-shortcut="k">Previous result</);
+  assert.match(nav, /rel="next" data-shortcut="j">Next result</);
+  assert.match(nav, /Result 51 of 60/);
+});
+
+test('the first result has no previous one; a message opened from its folder walks the folder', async () => {
+  const first = await get('/f/INBOX/100?sort=date&order=desc&s=scope%3Dall%26text%3Dreport');
+  const nav = /<nav class="message-nav"[^]*?<\/nav>/.exec(first.body)?.[0] ?? '';
+  assert.match(nav, /<span class="disabled">Previous result<\/span>/);
+  assert.match(nav, /Result 1 of 60/);
+  assert.equal(hrefs(nav)[0], '/search?scope=all&text=report&sort=date&order=desc');
+  neighbourCalls.length = 0;
+  const plain = await get('/f/INBOX/7');
+  assert.equal(plain.statusCode, 200);
+  assert.deepEqual(neighbourCalls, [], 'no search asked');
+  assert.match(plain.body, />Back to Inbox</);
+  assert.doesNotMatch(plain.body, /search results/);
 });
 
 test('without signing in, /search sends to the login page', async () => {

@@ -10,9 +10,11 @@ import { sendPage } from '../render.js';
 import { RecentMemo } from '../recent-memo.js';
 import type { SignedIn } from '../session-mail.js';
 import { renderMessageFrame } from '../views/message-frame.js';
-import { messageMain, messageTitle } from '../views/message-page.js';
+import { messageMain, messageTitle, type SearchWalk } from '../views/message-page.js';
 import { messageOrganise } from '../views/organise-views.js';
-import { folderUrl, partUrl } from '../views/urls.js';
+import { searchQueryString, searchUrl } from '../views/search-page.js';
+import { folderUrl, partUrl, type IndexQuery } from '../views/urls.js';
+import { parseSearchQuery } from '../search-form.js';
 import { remoteImageSigner } from './remote-image.js';
 import {
   folderName,
@@ -23,6 +25,40 @@ import {
   sortQuery,
   uidParam,
 } from './common.js';
+
+/**
+ * Where the message stands among the results of the search it was opened from (`s`, the
+ * search's query string; views/urls.ts), or null when it was not opened from a search. Asked
+ * before the message is marked read, so a search for unread mail still finds it.
+ */
+async function searchWalk(
+  deps: WebDeps,
+  who: SignedIn,
+  request: FastifyRequest,
+  hit: { folder: string; uid: number },
+  query: IndexQuery,
+): Promise<SearchWalk | null> {
+  const s = (request.query as Record<string, unknown>).s;
+  if (typeof s !== 'string' || s === '') return null;
+  const parsed = parseSearchQuery(Object.fromEntries(new URLSearchParams(s)));
+  if (parsed.criteria === null) return null;
+  const { values } = parsed;
+  const found = await deps.mail.call(who, 'searchNeighbours', {
+    scope: values.scope,
+    folder: values.folder,
+    criteria: parsed.criteria,
+    sort: query.sort,
+    order: query.order,
+    hit,
+  });
+  const pageSize = prefsOf(deps, who).pageSize;
+  const page = found.position === null ? 1 : Math.floor(found.position / pageSize) + 1;
+  return {
+    ...found,
+    query: searchQueryString(values),
+    backUrl: searchUrl(values, { sort: query.sort, order: query.order, page }),
+  };
+}
 
 function wantsRemote(request: FastifyRequest): boolean {
   return (request.query as Record<string, unknown>).remote === '1';
@@ -117,6 +153,7 @@ export function registerMessageRoutes(app: FastifyInstance, deps: WebDeps): void
     const folder = folderParam(request);
     const uid = uidParam(request);
     const { sort, order } = sortQuery(request, prefsOf(deps, who));
+    const search = await searchWalk(deps, who, request, { folder, uid }, { sort, order });
     const [message, folders] = await Promise.all([
       deps.mail.call(who, 'getMessage', { folder, uid, sort, order, markRead: true }),
       loadFolders(deps, who),
@@ -135,6 +172,7 @@ export function registerMessageRoutes(app: FastifyInstance, deps: WebDeps): void
       folderName: name,
       inDrafts: folders.some((f) => f.path === folder && f.specialUse === 'drafts'),
       query: { sort, order },
+      search,
       textBody: message.html === null && message.text !== null ? linkifyText(message.text) : null,
       remoteBlocked,
       allowRemote,

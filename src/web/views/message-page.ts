@@ -1,7 +1,7 @@
 // Owns the message page: headers in a <dl>, neighbours, attachments, and the body as a sandboxed
 // iframe (HTML) or linkified pre-wrapped text. Must not place mail HTML in the page itself.
 import { html, type Html } from '../../base/index.js';
-import type { AttachmentInfo, MessageDetail } from '../../protocol/index.js';
+import type { AttachmentInfo, HitRef, MessageDetail } from '../../protocol/index.js';
 import { formatDate, formatSize, fullAddresses, machineDate } from './format.js';
 import { hiddenCsrf } from './layout.js';
 import {
@@ -28,12 +28,27 @@ export interface MessageView {
   readonly actions?: Html | null;
   /** The message is in the Drafts folder: offer "Edit draft" first. */
   readonly inDrafts?: boolean;
+  /** Opened from search results: back to them, and previous and next walk the hits. */
+  readonly search?: SearchWalk | null;
   /** Offers "Always load from <sender>" next to "Load remote images" (needs the CSRF token). */
   readonly remoteSender?: {
     readonly address: string;
     readonly csrf: string;
     readonly next: string;
   };
+}
+
+/** Where a message opened from search results stands among them (routes/message.ts). */
+export interface SearchWalk {
+  /** The search's own query string (without sort, order and page), carried by every link. */
+  readonly query: string;
+  /** The results page that lists this message. */
+  readonly backUrl: string;
+  /** 0-based; null when the message is no longer a hit (read, moved, changed). */
+  readonly position: number | null;
+  readonly total: number;
+  readonly prev: HitRef | null;
+  readonly next: HitRef | null;
 }
 
 /** The page title: the subject, then where it is. */
@@ -64,21 +79,32 @@ function headerList(m: MessageDetail): Html {
 }
 
 function messageNav(view: MessageView): Html {
-  const { message: m, query } = view;
+  const { message: m, query, search } = view;
   // j and k: the keyboard shortcuts for next and previous (see assets/app.js).
-  const neighbour = (uid: number | null, label: string, rel: string, key: string): Html =>
-    uid === null
+  const neighbour = (href: string | null, label: string, rel: string, key: string): Html =>
+    href === null
       ? html`<li><span class="disabled">${label}</span></li>`
       : html`<li>
-          <a href="${messageUrl(m.folder, uid, query)}" rel="${rel}" data-shortcut="${key}"
-            >${label}</a
-          >
+          <a href="${href}" rel="${rel}" data-shortcut="${key}">${label}</a>
         </li>`;
+  const inFolder = (uid: number | null) => (uid === null ? null : messageUrl(m.folder, uid, query));
+  const inSearch = (hit: HitRef | null, s: SearchWalk) =>
+    hit === null ? null : messageUrl(hit.folder, hit.uid, query, { search: s.query });
+  const links = search
+    ? html`<li><a href="${search.backUrl}">Back to search results</a></li>
+        ${neighbour(inSearch(search.prev, search), 'Previous result', 'prev', 'k')}
+        ${neighbour(inSearch(search.next, search), 'Next result', 'next', 'j')}
+        ${
+          search.position === null
+            ? null
+            : html`<li><span>Result ${search.position + 1} of ${search.total}</span></li>`
+        }`
+    : html`<li><a href="${folderUrl(m.folder, query)}">Back to ${view.folderName}</a></li>
+        ${neighbour(inFolder(m.prevUid), 'Previous message', 'prev', 'k')}
+        ${neighbour(inFolder(m.nextUid), 'Next message', 'next', 'j')}`;
   return html`<nav class="message-nav" aria-label="Message">
     <ul>
-      <li><a href="${folderUrl(m.folder, query)}">Back to ${view.folderName}</a></li>
-      ${neighbour(m.prevUid, 'Previous message', 'prev', 'k')}
-      ${neighbour(m.nextUid, 'Next message', 'next', 'j')}
+      ${links}
       <li><a href="${sourceUrl(m.folder, m.uid)}">View source</a></li>
     </ul>
   </nav>`;
@@ -128,7 +154,7 @@ function notices(view: MessageView): Html | null {
           <p>Remote images were blocked to protect your privacy.</p>
           <p>
             <a
-              href="${messageUrl(view.message.folder, view.message.uid, view.query, { allowRemote: true })}"
+              href="${messageUrl(view.message.folder, view.message.uid, view.query, { allowRemote: true, search: view.search?.query })}"
               >Load remote images</a
             >
           </p>

@@ -50,6 +50,11 @@ const columnNames: Record<SortField, string> = {
 };
 
 /** The results URL of a search, with sort, order and page. */
+/** The search alone as a query string: what a message opened from the results carries. */
+export function searchQueryString(values: SearchValues): string {
+  return new URLSearchParams(searchQueryOf(values)).toString();
+}
+
 export function searchUrl(values: SearchValues, q?: SearchQuery): string {
   const params = new URLSearchParams(searchQueryOf(values));
   if (q) {
@@ -246,8 +251,8 @@ function headerCell(field: SortField, view: ResultsView): Html {
   </th>`;
 }
 
-function hitRow(hit: SearchHit, view: ResultsView, showFolder: boolean): Html {
-  const href = messageUrl(hit.folder, hit.uid, view.query);
+function hitRow(hit: SearchHit, view: ResultsView, showFolder: boolean, search: string): Html {
+  const href = messageUrl(hit.folder, hit.uid, view.query, { search });
   const when = machineDate(hit.date);
   const subject = hit.subject.trim() === '' ? '(no subject)' : hit.subject;
   return html`<tr${hit.isUnread ? html` class="unread"` : null}>
@@ -263,6 +268,7 @@ function hitRow(hit: SearchHit, view: ResultsView, showFolder: boolean): Html {
 function resultsTable(view: ResultsView): Html {
   const showFolder = view.page.scope === 'all';
   const { sort, order } = view.query;
+  const search = searchQueryString(view.parsed.values);
   return html`<table class="message-index search-results">
     <caption>
       ${countWords(view.page.total)} for ${describeSearch(view.parsed.values, view.folders)}<span
@@ -279,7 +285,7 @@ function resultsTable(view: ResultsView): Html {
       </tr>
     </thead>
     <tbody>
-      ${view.page.hits.map((hit) => hitRow(hit, view, showFolder))}
+      ${view.page.hits.map((hit) => hitRow(hit, view, showFolder, search))}
     </tbody>
   </table>`;
 }

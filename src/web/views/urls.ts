@@ -42,12 +42,12 @@ export function messageUrl(
   folder: string,
   uid: number,
   q?: IndexQuery,
-  options: { allowRemote?: boolean } = {},
+  options: { allowRemote?: boolean; search?: string } = {},
 ): string {
   const base = `/f/${encodeURIComponent(folder)}/${uid}`;
-  return (
-    base + query({ sort: q?.sort, order: q?.order, remote: options.allowRemote ? 1 : undefined })
-  );
+  const remote = options.allowRemote ? 1 : undefined;
+  // `s`: the query string of the search the message was opened from (routes/message.ts).
+  return base + query({ sort: q?.sort, order: q?.order, remote, s: options.search });
 }
 
 /** A message's whole conversation (routes/threads.ts). */

@@ -18,7 +18,7 @@ import { messageSource } from './message-source.js';
 import * as organiseFolders from './organise-folders.js';
 import * as organiseMessages from './organise-messages.js';
 import { ping } from './ping.js';
-import { search } from './search.js';
+import { search, searchNeighbours } from './search.js';
 import { sessionStats } from './session-stats.js';
 import { composeFrom } from './compose-from.js';
 import { getDraft } from './get-draft.js';
@@ -62,6 +62,7 @@ export function buildHandlers(ctx: RpcContext): {
       composeFrom: composeFrom(ctx),
       suggestAddresses: suggestAddresses(ctx),
       search: search(ctx),
+      searchNeighbours: searchNeighbours(ctx),
       liveSpools: liveSpools(ctx),
       listThreads: listThreads(ctx),
       getConversation: getConversation(ctx),
