@@ -39,6 +39,9 @@ export function searchHandlers(
       const rest: Partial<Params<'searchNeighbours'>> = { ...p };
       delete rest.session;
       neighbourCalls.push(rest as Omit<Params<'searchNeighbours'>, 'session'>);
+      if (p.scope === 'folder' && !['INBOX', 'Work', 'Work/Projects'].includes(p.folder)) {
+        return Promise.reject(new AlphaMailError('AM_FOLDER_NOT_FOUND', 'no folder'));
+      }
       const all = p.criteria.text === 'nothing' ? [] : scriptedHits;
       const at = all.findIndex((h) => h.folder === p.hit.folder && h.uid === p.hit.uid);
       const ref = (h: SearchHit | undefined) => (h ? { folder: h.folder, uid: h.uid } : null);

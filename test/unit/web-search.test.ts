@@ -286,6 +286,16 @@ test('the first result has no previous one; a message opened from its folder wal
   assert.doesNotMatch(plain.body, /search results/);
 });
 
+test('a search walk that fails leaves the folder links; the message still opens', async () => {
+  for (const s of ['scope%3Dfolder%26folder%3DGone%26text%3Dx', 'scope%3Dbogus%26text%3Dx']) {
+    const res = await get(`/f/INBOX/7?sort=date&order=desc&s=${s}`);
+    assert.equal(res.statusCode, 200, s);
+    assert.match(res.body, />Back to Inbox</, s);
+    assert.doesNotMatch(res.body, /search results/, s);
+  }
+  assert.equal(neighbourCalls.length, 1, 'the mangled scope is not sent');
+});
+
 test('without signing in, /search sends to the login page', async () => {
   const res = await app.inject({ method: 'GET', url: '/search?text=x' });
   assert.ok([302, 303].includes(res.statusCode), `redirected (${res.statusCode})`);

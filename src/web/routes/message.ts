@@ -29,7 +29,9 @@ import {
 /**
  * Where the message stands among the results of the search it was opened from (`s`, the
  * search's query string; views/urls.ts), or null when it was not opened from a search. Asked
- * before the message is marked read, so a search for unread mail still finds it.
+ * before the message is marked read, so a search for unread mail still finds it. A walk that
+ * cannot be had (a mangled `s`, a search folder since deleted) leaves the page to its folder's
+ * links: the message itself still opens.
  */
 async function searchWalk(
   deps: WebDeps,
@@ -40,24 +42,29 @@ async function searchWalk(
 ): Promise<SearchWalk | null> {
   const s = (request.query as Record<string, unknown>).s;
   if (typeof s !== 'string' || s === '') return null;
-  const parsed = parseSearchQuery(Object.fromEntries(new URLSearchParams(s)));
-  if (parsed.criteria === null) return null;
-  const { values } = parsed;
-  const found = await deps.mail.call(who, 'searchNeighbours', {
-    scope: values.scope,
-    folder: values.folder,
-    criteria: parsed.criteria,
-    sort: query.sort,
-    order: query.order,
-    hit,
-  });
-  const pageSize = prefsOf(deps, who).pageSize;
-  const page = found.position === null ? 1 : Math.floor(found.position / pageSize) + 1;
-  return {
-    ...found,
-    query: searchQueryString(values),
-    backUrl: searchUrl(values, { sort: query.sort, order: query.order, page }),
-  };
+  try {
+    const parsed = parseSearchQuery(Object.fromEntries(new URLSearchParams(s)));
+    if (parsed.criteria === null) return null;
+    const { values } = parsed;
+    const found = await deps.mail.call(who, 'searchNeighbours', {
+      scope: values.scope,
+      folder: values.folder,
+      criteria: parsed.criteria,
+      sort: query.sort,
+      order: query.order,
+      hit,
+    });
+    const pageSize = prefsOf(deps, who).pageSize;
+    const page = found.position === null ? 1 : Math.floor(found.position / pageSize) + 1;
+    return {
+      ...found,
+      query: searchQueryString(values),
+      backUrl: searchUrl(values, { sort: query.sort, order: query.order, page }),
+    };
+  } catch (err) {
+    deps.logger.info({ err }, "search walk unavailable; the folder's links are shown");
+    return null;
+  }
 }
 
 function wantsRemote(request: FastifyRequest): boolean {
