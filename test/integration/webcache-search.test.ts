@@ -21,20 +21,9 @@ import {
   testDomainConfig,
   type TestWebcache,
 } from '../harness/webcache.js';
+import { noSearchCriteria as none } from '../harness/search-criteria.js';
 
 const pageSize = 10;
-const none: SearchCriteria = {
-  from: '',
-  to: '',
-  subject: '',
-  body: '',
-  text: '',
-  since: null,
-  before: null,
-  unread: false,
-  flagged: false,
-  hasAttachment: false,
-};
 
 let dovecot: TestDovecot;
 let proxy: ImapProxy;

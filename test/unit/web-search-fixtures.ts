@@ -32,17 +32,25 @@ export function searchHandlers(
   calls: string[],
   known: (session: string) => void,
 ): Pick<MethodHandlers, 'search' | 'searchNeighbours'> {
+  /** Records the call and its params; the hits it finds, or a throw for an unknown folder. */
+  const received = <M extends 'search' | 'searchNeighbours'>(
+    method: M,
+    p: Params<M>,
+    log: Omit<Params<M>, 'session'>[],
+  ): SearchHit[] => {
+    calls.push(method);
+    known(p.session);
+    const rest: Partial<Params<M>> = { ...p };
+    delete rest.session;
+    log.push(rest as Omit<Params<M>, 'session'>);
+    if (p.scope === 'folder' && !['INBOX', 'Work', 'Work/Projects'].includes(p.folder)) {
+      throw new AlphaMailError('AM_FOLDER_NOT_FOUND', 'no folder');
+    }
+    return p.criteria.text === 'nothing' ? [] : scriptedHits;
+  };
   return {
     searchNeighbours: (p) => {
-      calls.push('searchNeighbours');
-      known(p.session);
-      const rest: Partial<Params<'searchNeighbours'>> = { ...p };
-      delete rest.session;
-      neighbourCalls.push(rest as Omit<Params<'searchNeighbours'>, 'session'>);
-      if (p.scope === 'folder' && !['INBOX', 'Work', 'Work/Projects'].includes(p.folder)) {
-        return Promise.reject(new AlphaMailError('AM_FOLDER_NOT_FOUND', 'no folder'));
-      }
-      const all = p.criteria.text === 'nothing' ? [] : scriptedHits;
+      const all = received('searchNeighbours', p, neighbourCalls);
       const at = all.findIndex((h) => h.folder === p.hit.folder && h.uid === p.hit.uid);
       const ref = (h: SearchHit | undefined) => (h ? { folder: h.folder, uid: h.uid } : null);
       return Promise.resolve({
@@ -53,15 +61,7 @@ export function searchHandlers(
       });
     },
     search: (p) => {
-      calls.push('search');
-      known(p.session);
-      const rest: Partial<Params<'search'>> = { ...p };
-      delete rest.session;
-      searchCalls.push(rest as Omit<Params<'search'>, 'session'>);
-      if (p.scope === 'folder' && !['INBOX', 'Work', 'Work/Projects'].includes(p.folder)) {
-        return Promise.reject(new AlphaMailError('AM_FOLDER_NOT_FOUND', 'no folder'));
-      }
-      const all = p.criteria.text === 'nothing' ? [] : scriptedHits;
+      const all = received('search', p, searchCalls);
       const pageCount = Math.max(1, Math.ceil(all.length / p.pageSize));
       const page = Math.min(p.page, pageCount);
       return Promise.resolve({

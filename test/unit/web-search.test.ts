@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { startScriptedWebApp, type ScriptedWebApp } from './web-fixtures.js';
 import { neighbourCalls, scriptedHitCount, searchCalls } from './web-search-fixtures.js';
+import { noSearchCriteria as noCriteria } from '../harness/search-criteria.js';
 
 /** The fixture config's default page size (testConfig: defaultPageSize 50). */
 const pageSize = 50;
@@ -128,18 +129,7 @@ test('results: the criteria reach the webcache; caption, title, folder column, p
     {
       scope: 'all',
       folder: 'INBOX',
-      criteria: {
-        text: 'report',
-        from: '',
-        to: '',
-        subject: '',
-        body: '',
-        since: '2024-01-01',
-        before: null,
-        unread: true,
-        flagged: false,
-        hasAttachment: false,
-      },
+      criteria: { ...noCriteria, text: 'report', since: '2024-01-01', unread: true },
       sort: 'date',
       order: 'desc',
       page: 1,
@@ -242,18 +232,7 @@ test('a message opened from results walks them: its results page, previous and n
     {
       scope: 'all',
       folder: 'INBOX',
-      criteria: {
-        text: 'report',
-        from: '',
-        to: '',
-        subject: '',
-        body: '',
-        since: null,
-        before: null,
-        unread: false,
-        flagged: false,
-        hasAttachment: false,
-      },
+      criteria: { ...noCriteria, text: 'report' },
       sort: 'date',
       order: 'desc',
       hit: { folder: 'INBOX', uid: 150 },

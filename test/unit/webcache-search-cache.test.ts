@@ -16,19 +16,7 @@ import {
   stampOf,
 } from '../../src/webcache/search/result-cache.js';
 import { FolderCache } from '../../src/webcache/sync/folder-cache.js';
-
-const none: SearchCriteria = {
-  from: '',
-  to: '',
-  subject: '',
-  body: '',
-  text: '',
-  since: null,
-  before: null,
-  unread: false,
-  flagged: false,
-  hasAttachment: false,
-};
+import { noSearchCriteria as none } from '../harness/search-criteria.js';
 
 function entry(uid: number, subject: string, dateMs: number, flags = 0): IndexEntry {
   return plainEntry(uid, { subject, dateMs, flags });
