@@ -1,5 +1,6 @@
-// Owns load generation and latency figures: closed-loop virtual users (with or without think
-// time) that run until a deadline, and nearest-rank percentiles. Must not know what a page view does or where it goes.
+// Owns load generation and latency figures: closed-loop virtual users (with or without think time)
+// that run until a deadline, and nearest-rank percentiles. Must not know what a page view does or
+// where it goes.
 
 /** Error messages kept per recorder, so a failing run shows why without flooding memory. */
 const keptErrorMessages = 5;
@@ -105,8 +106,8 @@ export async function runUserLoop<U>(
 }
 
 /**
- * Upper bound on the steps one user of runUserLoop with think time can take: every step is preceded by at
- * least `minThinkMs` of thinking and starts before the deadline (one extra for timer slack).
+ * Upper bound on the steps one user of runUserLoop with think time can take: every step is preceded
+ * by at least `minThinkMs` of thinking and starts before the deadline (one extra for timer slack).
  */
 export function maxStepsWithThinkTime(durationMs: number, minThinkMs: number): number {
   return minThinkMs <= 0 ? Number.POSITIVE_INFINITY : Math.ceil(durationMs / minThinkMs);

@@ -184,11 +184,11 @@ function peakSampler(read: () => number | null): { stop: () => number | null } {
 /**
  * Settles RSS, runs `work`, waits for IMAP quiet, then settles RSS again (steady state), keeping
  * the highest RSS seen from the start of the work (peak). Each settled reading follows a full GC
- * requested over the webcache's inspector, so garbage the GC has not got to yet (the start-up's,
- * a load's short-lived buffers) counts neither before nor after; peak includes it. Both settle
- * waits are recorded in `memory.settles`. IMAP quiet may take long after a big cold sign-in (the index build and
- * snippet fill go on in the background, and RSS swings by tens of MB while they do), hence its
- * own budget (`memoryQuietBudgetMs`).
+ * requested over the webcache's inspector, so garbage the GC has not got to yet (the start-up's, a
+ * load's short-lived buffers) counts neither before nor after; peak includes it. Both settle waits
+ * are recorded in `memory.settles`. IMAP quiet may take long after a big cold sign-in (the index
+ * build and snippet fill go on in the background, and RSS swings by tens of MB while they do),
+ * hence its own budget (`memoryQuietBudgetMs`).
  */
 export async function measureRssGrowth<T>(
   ctx: BenchContext,

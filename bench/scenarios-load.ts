@@ -1,5 +1,6 @@
 // Owns the load scenarios: (4) N users looping "index page 1, open a message" and (5) N users
-// clicking through pages, sorts and messages, for AlphaMail and the baseline. Must not start servers.
+// clicking through pages, sorts and messages, for AlphaMail and the baseline. Must not start
+// servers.
 import { AlphaMailUser, type IndexView } from './alphamail-user.js';
 import { baselineIndexPage, baselineMessagePage, type BaselineTarget } from './baseline-client.js';
 import { baselineTarget, loadUser, type BenchContext } from './context.js';

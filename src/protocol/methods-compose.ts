@@ -1,9 +1,8 @@
 // Owns the contract for writing mail: drafts, sending, reply/forward templates, uploads of
 // attachments and address suggestions. Must not import anything but zod and shapes.ts.
 import { z } from 'zod';
-import { address, withSession } from './shapes.js';
+import { address, folderPath, withSession } from './shapes.js';
 
-const folderPath = z.string().min(1).max(1000);
 const uid = z.number().int().positive();
 
 /** An attachment of a draft, named by where its bytes are now. */

@@ -1,13 +1,12 @@
 // Owns the contract for organising mail: flags, copy, move, delete, junk, empty, undo, and folder
 // management (create, rename, delete, subscribe). Must not import anything but zod and shapes.ts.
 import { z } from 'zod';
-import { withSession } from './shapes.js';
+import { folderPath, withSession } from './shapes.js';
 
 /** Messages one request may touch: a page of the index is at most 500 rows. */
 export const maxOrganiseUids = 500;
 
-const folderPath = z.string().min(1).max(1000);
-/** A user-typed folder name: one segment, checked against the domain's separator by the webcache. */
+/** A folder name the user typed: one segment, checked against the separator by the webcache. */
 const folderName = z.string().min(1).max(200);
 const uids = z.array(z.number().int().positive().max(0xffffffff)).min(1).max(maxOrganiseUids);
 const selection = { ...withSession, folder: folderPath, uids };

@@ -2,6 +2,7 @@
 // results with each hit's folder. Must not import anything but zod and shapes.ts.
 import { z } from 'zod';
 import {
+  folderPath,
   messageSummary,
   pagePosition,
   pageRequest,
@@ -13,7 +14,6 @@ import {
 /** A search term longer than this is not something a person typed. */
 export const maxSearchTermChars = 200;
 
-const folderPath = z.string().min(1).max(1000);
 /** A search term; '' means the criterion is not used. */
 const term = z.string().max(maxSearchTermChars);
 /** A calendar day, YYYY-MM-DD, compared with the Date header's own day (RFC 3501 §6.4.4). */

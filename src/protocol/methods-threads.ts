@@ -2,9 +2,14 @@
 // and one conversation's messages across the folder and Sent. Must not import anything but zod
 // and shapes.ts.
 import { z } from 'zod';
-import { address, folderInfo, pagePosition, pageRequest, withSession } from './shapes.js';
-
-const folderPath = z.string().min(1).max(1000);
+import {
+  address,
+  folderInfo,
+  folderPath,
+  pagePosition,
+  pageRequest,
+  withSession,
+} from './shapes.js';
 
 /** One conversation with at least one message in the listed folder. */
 export const threadSummary = z.object({

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import {
   folderInfo,
+  folderPath,
   messageDetail,
   messageSummary,
   pagePosition,
@@ -51,7 +52,7 @@ const coreMethods = {
   listMessages: {
     params: z.object({
       ...withSession,
-      folder: z.string().min(1).max(1000),
+      folder: folderPath,
       sort: sortField,
       order: sortOrder,
       ...pageRequest,
@@ -67,7 +68,7 @@ const coreMethods = {
   getMessage: {
     params: z.object({
       ...withSession,
-      folder: z.string().min(1).max(1000),
+      folder: folderPath,
       uid: z.number().int().positive(),
       sort: sortField,
       order: sortOrder,
@@ -108,14 +109,14 @@ export const streams = {
   messageSource: {
     params: z.object({
       ...withSession,
-      folder: z.string().min(1).max(1000),
+      folder: folderPath,
       uid: z.number().int().positive(),
     }),
   },
   downloadPart: {
     params: z.object({
       ...withSession,
-      folder: z.string().min(1).max(1000),
+      folder: folderPath,
       uid: z.number().int().positive(),
       part: z.string().regex(/^\d+(\.\d+)*$/),
     }),

@@ -5,6 +5,9 @@ import { z } from 'zod';
 /** The session key the web tier chose for a signed-in user (not the browser cookie). */
 export const sessionKey = z.string().regex(/^[A-Za-z0-9_-]{16,128}$/);
 
+/** A folder's full path as the IMAP server names it (decoded, with its separator). */
+export const folderPath = z.string().min(1).max(1000);
+
 /** The page a paged list is asked for (fields to spread into a params object). */
 export const pageRequest = {
   page: z.number().int().min(1),
