@@ -38,7 +38,7 @@ async function searchWalk(
   who: SignedIn,
   request: FastifyRequest,
   hit: { folder: string; uid: number },
-  query: IndexQuery,
+  view: IndexQuery & { pageSize: number },
 ): Promise<SearchWalk | null> {
   const s = (request.query as Record<string, unknown>).s;
   if (typeof s !== 'string' || s === '') return null;
@@ -50,16 +50,15 @@ async function searchWalk(
       scope: values.scope,
       folder: values.folder,
       criteria: parsed.criteria,
-      sort: query.sort,
-      order: query.order,
+      sort: view.sort,
+      order: view.order,
       hit,
     });
-    const pageSize = prefsOf(deps, who).pageSize;
-    const page = found.position === null ? 1 : Math.floor(found.position / pageSize) + 1;
+    const page = found.position === null ? 1 : Math.floor(found.position / view.pageSize) + 1;
     return {
       ...found,
       query: searchQueryString(values),
-      backUrl: searchUrl(values, { sort: query.sort, order: query.order, page }),
+      backUrl: searchUrl(values, { sort: view.sort, order: view.order, page }),
     };
   } catch (err) {
     deps.logger.info({ err }, "search walk unavailable; the folder's links are shown");
@@ -159,8 +158,10 @@ export function registerMessageRoutes(app: FastifyInstance, deps: WebDeps): void
     const who = requireSignedIn(request);
     const folder = folderParam(request);
     const uid = uidParam(request);
-    const { sort, order } = sortQuery(request, prefsOf(deps, who));
-    const search = await searchWalk(deps, who, request, { folder, uid }, { sort, order });
+    const prefs = prefsOf(deps, who);
+    const { sort, order } = sortQuery(request, prefs);
+    const view = { sort, order, pageSize: prefs.pageSize };
+    const search = await searchWalk(deps, who, request, { folder, uid }, view);
     const [message, folders] = await Promise.all([
       deps.mail.call(who, 'getMessage', { folder, uid, sort, order, markRead: true }),
       loadFolders(deps, who),
