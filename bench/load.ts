@@ -78,31 +78,32 @@ export class LatencyRecorder {
  * `thinkMs(user)` before every step, as a person reads a page before the next click: the offered
  * load is then about users / (mean think time + mean latency). Returns the wall time in ms, at
  * least `durationMs` (users that stop early because their next think would end past the
- * deadline were still "present" until it).
+ * deadline were still "present" until it). `now` is the clock (milliseconds; performance.now
+ * unless a test drives the loop with its own).
  */
 export async function runUserLoop<U>(
   users: readonly U[],
-  timing: { durationMs: number; thinkMs?: (user: U) => number },
+  timing: { durationMs: number; thinkMs?: (user: U) => number; now?: () => number },
   step: (user: U, iteration: number) => Promise<void>,
 ): Promise<number> {
-  const { durationMs, thinkMs } = timing;
-  const started = performance.now();
+  const { durationMs, thinkMs, now = () => performance.now() } = timing;
+  const started = now();
   const deadline = started + durationMs;
   await Promise.all(
     users.map(async (user) => {
       for (let iteration = 0; ; iteration++) {
         if (thinkMs !== undefined) {
           const wait = thinkMs(user);
-          if (performance.now() + wait >= deadline) return;
+          if (now() + wait >= deadline) return;
           await new Promise((r) => setTimeout(r, wait));
         }
         // A timer may fire late on a busy machine: still no step after the deadline.
-        if (performance.now() >= deadline) return;
+        if (now() >= deadline) return;
         await step(user, iteration);
       }
     }),
   );
-  return Math.max(durationMs, performance.now() - started);
+  return Math.max(durationMs, now() - started);
 }
 
 /**
