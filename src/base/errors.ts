@@ -108,6 +108,11 @@ export const errorCatalogue = {
     userMessage: 'No message was selected. Tick the box of at least one message, then try again.',
     adminAction: 'None.',
   },
+  AM_TOO_MANY_SELECTED: {
+    status: 400,
+    userMessage: 'More than 500 messages were selected. Select fewer, then try again.',
+    adminAction: 'None.',
+  },
   AM_CONFIRM_REQUIRED: {
     status: 409,
     userMessage: 'This would delete messages for good, so it needs your confirmation first.',

@@ -27,6 +27,11 @@ export const threadSummary = z.object({
   snippet: z.string().nullable(),
   /** Date of the newest message, ISO 8601. */
   latestDate: z.string(),
+  /**
+   * UIDs of the conversation's messages in the listed folder, oldest first: what organising the
+   * row acts on (its replies in Sent are not touched).
+   */
+  folderUids: z.array(z.number().int().positive().max(0xffffffff)).min(1),
 });
 export type ThreadSummary = z.infer<typeof threadSummary>;
 

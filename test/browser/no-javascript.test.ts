@@ -1,10 +1,12 @@
 // Proves AlphaMail works without JavaScript: Chromium with scripts disabled signs in, opens a
 // message, goes back, changes the page size, replies and sends through the real loopback Postfix
-// (the reply arrives with In-Reply-To); Debian's w3m reads the index and a message.
+// (the reply arrives with In-Reply-To), ticks a conversation of the threaded index and flags its
+// messages on the server; Debian's w3m reads the index and a message.
 /// <reference lib="dom" />
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { ImapFlow } from 'imapflow';
 import { promisify } from 'node:util';
 import { generateMailbox, type GeneratedMessage } from '../../src/ops/index.js';
 import { startAlphaMail } from '../harness/alphamail.js';
@@ -165,4 +167,58 @@ void test('AlphaMail without JavaScript', { timeout: 120_000 }, async (t) => {
     assert.equal(mail.text?.split('\n')[0], typed);
     assert.deepEqual(browser.blocked, []);
   });
+
+  await t.test(
+    'Chromium with scripts off: tick a conversation, flag all its messages',
+    async () => {
+      await page.goto(`${app.url}/settings`);
+      await page.check('#threaded');
+      await Promise.all([page.waitForNavigation(), page.click('form.settings [type="submit"]')]);
+      await page.goto(`${app.url}/f/INBOX`);
+      // A conversation with several INBOX messages, none of them flagged yet.
+      const boxes = page.locator('input[type="checkbox"][name="conversation"]');
+      const values = await Promise.all(
+        (await boxes.all()).map(async (box) => (await box.getAttribute('value')) ?? ''),
+      );
+      const flagged = new Set(
+        [...byUid].filter(([, m]) => m.flags.includes('\\Flagged')).map(([uid]) => uid),
+      );
+      const value = values.find((v) => {
+        const uids = v.split(' ').map(Number);
+        return uids.length >= 2 && uids.every((uid) => !flagged.has(uid));
+      });
+      assert.ok(value, 'the first page has an unflagged conversation of several INBOX messages');
+      const uids = value.split(' ').map(Number);
+      await page.check(`input[name="conversation"][value="${value}"]`);
+      await Promise.all([
+        page.waitForNavigation(),
+        page.click('button[name="action"][value="flag"]'),
+      ]);
+      assert.equal(
+        squash((await page.locator('.organise-notice p').textContent()) ?? ''),
+        `Flagged ${uids.length} messages.`,
+      );
+      const imap = new ImapFlow(dovecot.imapOptions());
+      await imap.connect();
+      try {
+        const lock = await imap.getMailboxLock('INBOX');
+        try {
+          for await (const m of imap.fetch(uids.join(','), { flags: true }, { uid: true })) {
+            assert.ok(m.flags?.has('\\Flagged'), `INBOX ${m.uid} is flagged on the server`);
+          }
+          const others = await imap.search({ flagged: true }, { uid: true });
+          assert.deepEqual(
+            (others || []).filter((uid) => !flagged.has(uid)).sort((a, b) => a - b),
+            [...uids].sort((a, b) => a - b),
+            'only the ticked conversation was flagged',
+          );
+        } finally {
+          lock.release();
+        }
+      } finally {
+        await imap.logout();
+      }
+      assert.deepEqual(browser.blocked, []);
+    },
+  );
 });

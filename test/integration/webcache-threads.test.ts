@@ -113,6 +113,9 @@ test('the threaded INBOX is the reply graph of INBOX and Sent, newest activity f
     const last = group[group.length - 1] as Member;
     assert.equal(row.count, group.length);
     assert.equal(row.unread, inInbox.filter((x) => !x.m.flags.includes('\\Seen')).length);
+    // What ticking the row acts on: exactly its INBOX messages, none of Sent's.
+    const byNumber = (a: number, b: number): number => a - b;
+    assert.deepEqual([...row.folderUids].sort(byNumber), inInbox.map((x) => x.uid).sort(byNumber));
     assert.equal(row.subject, first.m.expect.subject);
     assert.equal(row.latestDate, last.m.expect.date.toISOString());
     const names = [...new Set(group.map((x) => x.m.expect.from.name || x.m.expect.from.address))];

@@ -25,6 +25,8 @@ export const scriptedThreads: ThreadSummary[] = Array.from(
     unread: i === 0 ? 1 : 0,
     snippet: i === 0 ? '<img src=x onerror=alert(1)>' : null,
     latestDate: new Date(Date.UTC(2024, 5, 30 - i, 12)).toISOString(),
+    // The first is scriptedConversation below: INBOX 31 and 40 (its reply is in Sent).
+    folderUids: i === 0 ? [31, 40] : [40 - i],
   }),
 );
 

@@ -6,8 +6,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
+import { maxOrganiseUids } from '../../src/protocol/index.js';
 import { csrfToken } from '../harness/http-client.js';
 import { startScriptedWebApp, type ScriptedWebApp } from './web-fixtures.js';
+import { organiseCalls } from './web-organise-fixtures.js';
 import { conversationCalls, scriptedThreadCount } from './web-thread-fixtures.js';
 
 let scripted: ScriptedWebApp;
@@ -78,7 +80,10 @@ test('the index shows one table row per conversation, with counts and state in w
   for (const name of ['Subject', 'Participants', 'Messages', 'Latest', 'Status']) {
     assert.match(page.body, new RegExp(`<th scope="col" class="col-[a-z]+">${name}</th>`));
   }
-  assert.equal(count(page.body, /<tr( class="unread")?> <td class="col-subject">/g), 12);
+  assert.equal(
+    count(page.body, /<tr( class="unread")?> <td class="col-select">.*? <td class="col-subject">/g),
+    12,
+  );
   assert.equal(count(page.body, /<tr class="unread">/g), 1);
   // Hostile text arrives escaped; the row links to its conversation.
   assert.match(
@@ -93,6 +98,114 @@ test('the index shows one table row per conversation, with counts and state in w
   assert.match(page.body, /<time datetime="2024-06-30T12:00:00.000Z">/);
   assert.doesNotMatch(page.body, /<script>alert|<img src=x/);
   assert.match(page.body, /<title>Inbox, 1 unread, conversations/);
+});
+
+/** Posts the threaded index's form as a browser would, with the given fields ticked or chosen. */
+async function postOrganise(fields: [string, string][]) {
+  const page = await get('/f/INBOX');
+  const form = new URLSearchParams([
+    ['_csrf', csrfToken(page.body)],
+    ['folder', 'INBOX'],
+    ['next', '/f/INBOX'],
+    ['nextGone', '/f/INBOX'],
+    ...fields,
+  ]);
+  return app.inject({
+    method: 'POST',
+    url: '/organise',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: form.toString(),
+  });
+}
+
+test('each conversation row has a labelled checkbox for its messages in the one organising form', async () => {
+  await saveSettings({ threaded: '1' });
+  const { body } = await get('/f/INBOX');
+  const start = body.indexOf('<form method="post" action="/organise" class="organise-form">');
+  assert.ok(start >= 0, 'the index is inside the organising form');
+  const form = body.slice(start, body.indexOf('</form>', start));
+  assert.match(form, /<legend>Selected conversations<\/legend>/);
+  for (const action of ['read', 'unread', 'flag', 'unflag', 'move', 'copy', 'delete', 'junk']) {
+    assert.match(form, new RegExp(`<button type="submit" name="action" value="${action}"`));
+  }
+  assert.match(
+    form,
+    /<th scope="col" class="col-select"> <span class="visually-hidden">Select<\/span>/,
+  );
+  // The first conversation: its two INBOX messages (its reply in Sent is not the folder's).
+  assert.match(
+    form,
+    /<input type="checkbox" name="conversation" value="31 40" id="select-40" \/><label for="select-40" class="visually-hidden" >Plans &lt;b&gt;&amp; &quot;more&quot;&lt;\/b&gt;<\/label >/,
+  );
+  assert.match(form, /<input type="checkbox" name="conversation" value="39" id="select-39" \/>/);
+  assert.equal(count(form, /type="checkbox" name="conversation"/g), 12);
+  assert.doesNotMatch(form, /name="uid"/);
+});
+
+test('ticked conversations act on all their messages in the folder, with the notice in messages', async () => {
+  await saveSettings({ threaded: '1' });
+  organiseCalls.length = 0;
+  const read = await postOrganise([
+    ['conversation', '31 40'],
+    ['conversation', '38'],
+    ['action', 'read'],
+  ]);
+  assert.equal(read.statusCode, 303);
+  assert.equal(read.headers.location, '/f/INBOX?done=read&n=3');
+  const moved = await postOrganise([
+    ['conversation', '31 40'],
+    ['uid', '40'],
+    ['action', 'move'],
+    ['moveTo', 'Work'],
+  ]);
+  assert.equal(moved.statusCode, 303);
+  assert.deepEqual(
+    organiseCalls.map((c) => [c.method, c.params.folder, c.params.uids]),
+    [
+      ['setFlags', 'INBOX', [31, 40, 38]],
+      ['moveMessages', 'INBOX', [40, 31]],
+    ],
+  );
+  const after = await get(String(read.headers.location));
+  assert.match(after.body, /<p>Marked 3 messages as read\.<\/p>/);
+  assert.match(after.body, /<legend>Selected conversations<\/legend>/);
+});
+
+test('a malformed conversation is refused; too many messages get a clear message', async () => {
+  await saveSettings({ threaded: '1' });
+  organiseCalls.length = 0;
+  for (const value of ['31,40', '31  40', ' 31', '0', '31 x', '']) {
+    const res = await postOrganise([
+      ['conversation', value],
+      ['action', 'read'],
+    ]);
+    assert.equal(res.statusCode, 400, JSON.stringify(value));
+    assert.doesNotMatch(res.body, /Too many/);
+  }
+  const many = Array.from({ length: maxOrganiseUids + 1 }, (_, i) => i + 1);
+  const tooMany = await postOrganise([
+    ['conversation', many.slice(0, 300).join(' ')],
+    ['conversation', many.slice(300).join(' ')],
+    ['action', 'read'],
+  ]);
+  assert.equal(tooMany.statusCode, 400);
+  const text = tooMany.body.replace(/\s+/g, ' ');
+  assert.match(text, /<h1>Too many messages selected<\/h1>/);
+  assert.match(
+    text,
+    new RegExp(`More than ${maxOrganiseUids} messages were selected\\. Select fewer`),
+  );
+  assert.match(text, /<a href="\/f\/INBOX">Go back<\/a>/);
+  // Exactly the limit is fine.
+  const atLimit = await postOrganise([
+    ['conversation', many.slice(0, maxOrganiseUids).join(' ')],
+    ['action', 'read'],
+  ]);
+  assert.equal(atLimit.statusCode, 303);
+  assert.deepEqual(
+    organiseCalls.map((c) => [c.method, (c.params.uids as number[]).length]),
+    [['setFlags', maxOrganiseUids]],
+  );
 });
 
 test('conversation rows page with the user page size', async () => {

@@ -316,6 +316,8 @@ test('a folder joined with Sent: rows newest first, Sent copies of folder mail s
         // The newest message (INBOX 3) has no preview yet; the row asks for it.
         snippet: null,
         latestDate: new Date(day(5)).toISOString(),
+        // Ticking the row acts on the INBOX messages only, not on the reply in Sent.
+        folderUids: [1, 3],
       },
       {
         uid: 2,
@@ -325,6 +327,7 @@ test('a folder joined with Sent: rows newest first, Sent copies of folder mail s
         unread: 1,
         snippet: null,
         latestDate: new Date(day(3)).toISOString(),
+        folderUids: [2],
       },
     ],
   );

@@ -42,18 +42,30 @@ function listOf(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
 
-/** The ticked UIDs: none is AM_NO_SELECTION, a malformed one or too many AM_BAD_REQUEST. */
-export function selectedUids(value: unknown): number[] {
-  const uids = listOf(value).map((v) => {
-    // UIDs are 32-bit unsigned non-zero numbers (RFC 3501 §2.3.1.1).
-    if (typeof v !== 'string' || !/^[1-9]\d{0,9}$/.test(v) || Number(v) > 0xffffffff) {
-      throw new AlphaMailError('AM_BAD_REQUEST', 'bad uid in form');
-    }
-    return Number(v);
-  });
-  const unique = [...new Set(uids)];
+function uidOf(value: string): number {
+  // UIDs are 32-bit unsigned non-zero numbers (RFC 3501 §2.3.1.1).
+  if (!/^[1-9]\d{0,9}$/.test(value) || Number(value) > 0xffffffff) {
+    throw new AlphaMailError('AM_BAD_REQUEST', 'bad uid in form');
+  }
+  return Number(value);
+}
+
+/**
+ * The ticked messages: `uid` fields (index rows) and `conversation` fields (rows of the threaded
+ * index, each its messages' UIDs separated by spaces). None is AM_NO_SELECTION, a malformed one
+ * AM_BAD_REQUEST, more than a request may touch AM_TOO_MANY_SELECTED.
+ */
+export function selectedUids(value: unknown, conversations?: unknown): number[] {
+  const fields = (list: unknown, split: boolean): number[] =>
+    listOf(list).flatMap((v) => {
+      if (typeof v !== 'string') throw new AlphaMailError('AM_BAD_REQUEST', 'bad uid in form');
+      return split ? v.split(' ').map(uidOf) : [uidOf(v)];
+    });
+  const unique = [...new Set([...fields(value, false), ...fields(conversations, true)])];
   if (unique.length === 0) throw new AlphaMailError('AM_NO_SELECTION', 'no uid in form');
-  if (unique.length > maxOrganiseUids) throw new AlphaMailError('AM_BAD_REQUEST', 'too many');
+  if (unique.length > maxOrganiseUids) {
+    throw new AlphaMailError('AM_TOO_MANY_SELECTED', `${unique.length} uids in form`);
+  }
   return unique;
 }
 
@@ -107,7 +119,11 @@ async function sendProblem(
   back: string,
 ): Promise<FastifyReply> {
   const folders = await loadFolders(deps, who);
-  const title = err.code === 'AM_NO_SELECTION' ? 'No message selected' : 'That did not work';
+  const titles: Partial<Record<string, string>> = {
+    AM_NO_SELECTION: 'No message selected',
+    AM_TOO_MANY_SELECTED: 'Too many messages selected',
+  };
+  const title = titles[err.code] ?? 'That did not work';
   const main = html`<h1>${title}</h1>
     ${errorSummary(errorCatalogue[err.code].userMessage)}
     <p><a href="${back}">Go back</a></p>`;
@@ -123,6 +139,7 @@ async function sendProblem(
 /** Codes an action may end with that the user can act on: shown on a page with a way back. */
 const userCodes = new Set([
   'AM_NO_SELECTION',
+  'AM_TOO_MANY_SELECTED',
   'AM_NOTHING_TO_UNDO',
   'AM_NO_SPECIAL_FOLDER',
   'AM_MESSAGE_NOT_FOUND',
@@ -150,7 +167,7 @@ export function registerOrganiseRoutes(app: FastifyInstance, deps: WebDeps): voi
     const action = body.action;
     if (!isAction(action)) throw new AlphaMailError('AM_BAD_REQUEST', 'bad action in form');
     try {
-      const uids = selectedUids(body.uid);
+      const uids = selectedUids(body.uid, body.conversation);
       const call = { folder, uids };
       const count = uids.length;
       switch (action) {

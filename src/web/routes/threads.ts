@@ -11,8 +11,10 @@ import { sendPage } from '../render.js';
 import type { SignedIn } from '../session-mail.js';
 import type { Prefs } from '../session-store.js';
 import { conversationMain, conversationTitle } from '../views/conversation-page.js';
+import { indexOrganise } from '../views/organise-views.js';
 import { threadIndexMain, threadIndexTitle } from '../views/thread-index-page.js';
 import { folderName, folderNav, folderParam, loadFolders, pageQuery, uidParam } from './common.js';
+import { noticeFromQuery } from './organise.js';
 
 /** The folder index as conversations; folders.ts calls this when prefs.threaded is on. */
 export async function sendThreadedIndex(
@@ -29,9 +31,17 @@ export async function sendThreadedIndex(
     deps.mail.call(who, 'listThreads', { folder, page, pageSize: prefs.pageSize }),
     loadFolders(deps, who),
   ]);
+  const organise = indexOrganise({
+    folders,
+    folder: listing.folder,
+    csrf: who.record.csrf,
+    selfUrl: request.url,
+    notice: await noticeFromQuery(deps, who, request, folders),
+    rows: 'conversations',
+  });
   return sendPage(deps, request, reply, {
     title: threadIndexTitle(listing),
-    main: threadIndexMain({ page: listing, notice }),
+    main: threadIndexMain({ page: listing, notice, organise }),
     nav: folderNav(folders, listing.folder.path),
     searchFolder: listing.folder.path,
   });

@@ -5,7 +5,12 @@ import { pagingNav } from './paging.js';
 import type { MessageSummary, Result, SortField, SortOrder } from '../../protocol/index.js';
 import { formatDate, formatSize, machineDate, shortAddresses } from './format.js';
 import { hiddenCsrf, statusNotice } from './layout.js';
-import type { OrganiseParts } from './organise-views.js';
+import {
+  organiseForm,
+  rowSelectCell,
+  selectHeaderCell,
+  type OrganiseParts,
+} from './organise-views.js';
 import { eventsUrl, folderUrl, messageUrl, type IndexQuery } from './urls.js';
 
 export type FolderPage = Result<'listMessages'>;
@@ -102,24 +107,12 @@ export function statusCell(m: MessageSummary): Html {
   </td>`;
 }
 
-/** The row's checkbox, labelled with the subject, inside the index's organising form. */
-function selectCell(m: MessageSummary, subject: string): Html {
-  const id = `select-${m.uid}`;
-  return html`<td class="col-select">
-    <input type="checkbox" name="uid" value="${m.uid}" id="${id}" /><label
-      for="${id}"
-      class="visually-hidden"
-      >${subject}</label
-    >
-  </td>`;
-}
-
 function messageRow(m: MessageSummary, view: IndexView): Html {
   const href = messageUrl(view.page.folder.path, m.uid, view.query);
   const when = machineDate(m.date);
   const subject = m.subject.trim() === '' ? '(no subject)' : m.subject;
   return html`<tr${m.isUnread ? html` class="unread"` : null}>
-    ${view.organise ? selectCell(m, subject) : null} ${statusCell(m)}
+    ${view.organise ? rowSelectCell({ name: 'uid', uids: [m.uid], subject }) : null} ${statusCell(m)}
     <td class="col-from">${shortAddresses(m.from)}</td>
     <td class="col-subject"><a href="${href}">${subject}</a>${m.snippet ? html`<div class="snippet">${m.snippet}</div>` : null}</td>
     <td class="col-date">${when ? html`<time datetime="${when}">${formatDate(m.date)}</time>` : m.date}</td>
@@ -138,13 +131,7 @@ export function indexTable(view: IndexView): Html {
     </caption>
     <thead>
       <tr>
-        ${
-          view.organise
-            ? html`<th scope="col" class="col-select">
-                <span class="visually-hidden">Select</span>
-              </th>`
-            : null
-        }
+        ${view.organise ? selectHeaderCell : null}
         <th scope="col" class="col-status"><span class="visually-hidden">Status</span></th>
         ${headerCell('from', view)} ${headerCell('subject', view)} ${headerCell('date', view)}
         ${headerCell('size', view)}
@@ -184,13 +171,7 @@ export function indexMain(view: IndexView): Html {
         </p>`
       : indexTable(view);
   const organise = view.organise ?? null;
-  // One form around toolbar and table: the row checkboxes post without JavaScript.
-  const listing =
-    organise && page.messages.length > 0
-      ? html`<form method="post" action="/organise" class="organise-form">
-          ${organise.fields} ${organise.toolbar} ${body}
-        </form>`
-      : body;
+  const listing = organise && page.messages.length > 0 ? organiseForm(organise, body) : body;
   // Filled by the script when new mail arrives (server-sent events); hidden without it.
   const newMail = html`<p
     class="new-mail"

@@ -163,6 +163,37 @@ export function doneNotice(input: {
   </div>`;
 }
 
+/**
+ * A row's checkbox in an index's organising form, labelled with the row's subject: `uid` with a
+ * message's UID, or `conversation` with its messages' UIDs separated by spaces.
+ */
+export function rowSelectCell(input: {
+  name: 'uid' | 'conversation';
+  uids: readonly number[];
+  subject: string;
+}): Html {
+  const id = `select-${input.uids[input.uids.length - 1] ?? 0}`;
+  return html`<td class="col-select">
+    <input type="checkbox" name="${input.name}" value="${input.uids.join(' ')}" id="${id}" /><label
+      for="${id}"
+      class="visually-hidden"
+      >${input.subject}</label
+    >
+  </td>`;
+}
+
+/** The header cell above the row checkboxes. */
+export const selectHeaderCell = html`<th scope="col" class="col-select">
+  <span class="visually-hidden">Select</span>
+</th>`;
+
+/** An index listing inside its organising form (one form: the checkboxes post without script). */
+export function organiseForm(parts: OrganiseParts, listing: Html): Html {
+  return html`<form method="post" action="/organise" class="organise-form">
+    ${parts.fields} ${parts.toolbar} ${listing}
+  </form>`;
+}
+
 /** The toolbar and hidden fields of the index's form; the route adds the notice. */
 export function indexOrganise(input: {
   folders: readonly FolderInfo[];
@@ -170,6 +201,8 @@ export function indexOrganise(input: {
   csrf: string;
   selfUrl: string;
   notice: Html | null;
+  /** What the rows are; the toolbar's legend says it. */
+  rows?: 'messages' | 'conversations';
 }): OrganiseParts {
   const { folder } = input;
   const canEmpty = folder.specialUse === 'trash' || folder.specialUse === 'junk';
@@ -177,7 +210,7 @@ export function indexOrganise(input: {
   return {
     fields: hiddenFields(input.csrf, folder.path, input.selfUrl, input.selfUrl),
     toolbar: html`<fieldset class="organise-toolbar">
-      <legend>Selected messages</legend>
+      <legend>Selected ${input.rows ?? 'messages'}</legend>
       ${actionControls(input.folders, folder.path, 'index', { isUnread: null, isFlagged: null })}
     </fieldset>`,
     notice: input.notice,

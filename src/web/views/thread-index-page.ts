@@ -1,11 +1,18 @@
 // Owns the folder index shown as conversations: a real table (caption, header cells) with one row
 // per conversation — subject, participants, message count, latest date, unread state in words —
-// and paging. Must not fetch or decide the grouping: the webcache does.
+// a checkbox per conversation in the organising form, and paging. Must not fetch or decide the
+// grouping: the webcache does.
 import { html, type Html } from '../../base/index.js';
 import { pagingNav } from './paging.js';
 import type { Result, ThreadSummary } from '../../protocol/index.js';
 import { formatDate, machineDate } from './format.js';
 import { statusNotice } from './layout.js';
+import {
+  organiseForm,
+  rowSelectCell,
+  selectHeaderCell,
+  type OrganiseParts,
+} from './organise-views.js';
 import { conversationUrl, eventsUrl, folderUrl } from './urls.js';
 
 export type ThreadPage = Result<'listThreads'>;
@@ -13,6 +20,8 @@ export type ThreadPage = Result<'listThreads'>;
 export interface ThreadIndexView {
   readonly page: ThreadPage;
   readonly notice?: string | null;
+  /** The organising form (a checkbox per conversation, toolbar, notice); absent: read-only. */
+  readonly organise?: OrganiseParts | null;
 }
 
 const plural = (n: number, one: string, many: string): string =>
@@ -31,11 +40,15 @@ function pageUrl(folder: string, page: number): string {
   return `${folderUrl(folder)}?page=${page}`;
 }
 
-function threadRow(folder: string, t: ThreadSummary): Html {
+function threadRow(folder: string, t: ThreadSummary, isOrganised: boolean): Html {
   const subject = t.subject.trim() === '' ? '(no subject)' : t.subject;
   const when = machineDate(t.latestDate);
   const state = t.unread === 0 ? 'Read' : `${t.unread} unread`;
+  const select = isOrganised
+    ? rowSelectCell({ name: 'conversation', uids: t.folderUids, subject })
+    : null;
   return html`<tr${t.unread > 0 ? html` class="unread"` : null}>
+    ${select}
     <td class="col-subject">
       <a href="${conversationUrl(folder, t.uid)}">${subject}</a>${t.snippet ? html`<div class="snippet">${t.snippet}</div>` : null}
     </td>
@@ -46,7 +59,7 @@ function threadRow(folder: string, t: ThreadSummary): Html {
   </tr>`;
 }
 
-function threadTable(page: ThreadPage): Html {
+function threadTable(page: ThreadPage, isOrganised: boolean): Html {
   const folder = page.folder.path;
   return html`<table class="message-index thread-index">
     <caption>
@@ -55,6 +68,7 @@ function threadTable(page: ThreadPage): Html {
     </caption>
     <thead>
       <tr>
+        ${isOrganised ? selectHeaderCell : null}
         <th scope="col" class="col-subject">Subject</th>
         <th scope="col" class="col-from">Participants</th>
         <th scope="col" class="col-count">Messages</th>
@@ -63,19 +77,21 @@ function threadTable(page: ThreadPage): Html {
       </tr>
     </thead>
     <tbody>
-      ${page.threads.map((t) => threadRow(folder, t))}
+      ${page.threads.map((t) => threadRow(folder, t, isOrganised))}
     </tbody>
   </table>`;
 }
 
 export function threadIndexMain(view: ThreadIndexView): Html {
   const { page } = view;
+  const organise = view.organise ?? null;
   const body =
     page.threads.length === 0
       ? html`<p class="empty">
           ${page.total === 0 ? 'This folder is empty.' : 'There are no conversations on this page.'}
         </p>`
-      : threadTable(page);
+      : threadTable(page, organise !== null);
+  const listing = organise && page.threads.length > 0 ? organiseForm(organise, body) : body;
   // Filled by the script when new mail arrives (server-sent events); hidden without it.
   const newMail = html`<p
     class="new-mail"
@@ -84,9 +100,9 @@ export function threadIndexMain(view: ThreadIndexView): Html {
     data-show="${folderUrl(page.folder.path)}"
   ></p>`;
   return html`<h1>${page.folder.name}</h1>
-    ${newMail} ${view.notice ? statusNotice(view.notice) : null}
+    ${newMail} ${view.notice ? statusNotice(view.notice) : null} ${organise?.notice ?? null}
     <p class="view-mode">Shown as conversations. <a href="/settings">Change this in Settings</a></p>
-    ${body}
+    ${organise?.folderActions ?? null} ${listing}
     ${pagingNav({
       page: page.page,
       pageCount: page.pageCount,

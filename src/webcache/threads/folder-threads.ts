@@ -107,6 +107,7 @@ export function threadRow(
 ): { row: ThreadSummary; snippetUid: number | null } {
   const members = membersOf(t, thread).map((n) => messageAt(t, n));
   const participants: string[] = [];
+  const folderUids: number[] = [];
   let unread = 0;
   let newestInFolder: MessageAt | null = null;
   for (const m of members) {
@@ -116,6 +117,7 @@ export function threadRow(
     }
     if (!m.inSent) {
       newestInFolder = m;
+      folderUids.push(m.index.uidAt(m.slot));
       if ((m.index.flagsAt(m.slot) & flagBits.seen) === 0) unread++;
     }
   }
@@ -136,6 +138,7 @@ export function threadRow(
       unread,
       snippet: newestSnippet ?? folderSnippet,
       latestDate: new Date(last.index.dateAt(last.slot)).toISOString(),
+      folderUids,
     },
     snippetUid: newestSnippet === null && folderSnippet === null ? uid : null,
   };
