@@ -40,11 +40,15 @@ async function saveSettings(fields: Record<string, string>, withCsrf = true) {
     order: 'desc',
     ...fields,
   });
+  return postForm('/settings', body);
+}
+
+function postForm(url: string, form: URLSearchParams) {
   return app.inject({
     method: 'POST',
-    url: '/settings',
+    url,
     headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: body.toString(),
+    payload: form.toString(),
   });
 }
 
@@ -110,12 +114,7 @@ async function postOrganise(fields: [string, string][]) {
     ['nextGone', '/f/INBOX'],
     ...fields,
   ]);
-  return app.inject({
-    method: 'POST',
-    url: '/organise',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: form.toString(),
-  });
+  return postForm('/organise', form);
 }
 
 test('each conversation row has a labelled checkbox for its messages in the one organising form', async () => {
