@@ -1,6 +1,7 @@
-// Owns the web_sessions tables: signed-in sessions (hashed ids, sealed passwords, CSRF tokens)
-// and per-user preferences. Must not hold a clear password or a cookie key: see session-crypto.
+// Owns the web_sessions tables: signed-in sessions (hashed ids, sealed passwords, CSRF tokens),
+// per-user preferences and the web tier's lasting keys. Must not hold a clear password or a cookie key: see session-crypto.
 import { closeSync, chmodSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { openDatabase, type Db, type Migrations } from '../store/index.js';
 import type { SortField, SortOrder } from '../protocol/index.js';
@@ -49,6 +50,12 @@ export const webSessionMigrations: Migrations = {
        domain TEXT NOT NULL,
        sender TEXT NOT NULL,
        PRIMARY KEY (user, domain, sender)
+     );`,
+    // Keys of the web tier that outlive a process (the remote image proxy's signing key), so a
+    // restart or a second web process sharing the data directory accepts what the first signed.
+    `CREATE TABLE web_keys (
+       name TEXT PRIMARY KEY,
+       key BLOB NOT NULL
      );`,
   ],
 };
@@ -169,6 +176,8 @@ const queries = {
   allowRemoteSender: `INSERT INTO web_remote_senders (user, domain, sender) VALUES (?, ?, ?)
      ON CONFLICT DO NOTHING`,
   removeRemoteSender: 'DELETE FROM web_remote_senders WHERE user = ? AND domain = ? AND sender = ?',
+  addKey: 'INSERT INTO web_keys (name, key) VALUES (?, ?) ON CONFLICT DO NOTHING',
+  key: 'SELECT key FROM web_keys WHERE name = ?',
 } as const;
 
 function prepare(db: Db, sql: string) {
@@ -304,6 +313,17 @@ export class SessionStore {
 
   removeRemoteSender(user: string, domain: string, sender: string): void {
     this.#q.removeRemoteSender.run(user, domain, normaliseSender(sender));
+  }
+
+  /**
+   * The key called `name`: made of `bytes` random bytes the first time any process sharing this
+   * database asks (the first insert wins, so all of them agree), then the same one for good.
+   */
+  key(name: string, bytes: number): Buffer {
+    this.#q.addKey.run(name, randomBytes(bytes));
+    const row = this.#q.key.get(name) as { key: Buffer } | undefined;
+    if (row === undefined) throw new Error(`web key ${name} missing after insert`);
+    return row.key;
   }
 
   close(): void {

@@ -194,6 +194,41 @@ void test('a signed URL returns the exact PNG with safe headers and none of the 
   assert.equal(sent['user-agent'], 'Mozilla/5.0 (compatible; AlphaMail image proxy)');
 });
 
+void test('signed URLs hold across a restart of the web tier, and only on its data directory', async () => {
+  const cookie = await signIn(open);
+  const url = signed(await signedUrls(open, cookie), '/a.png');
+  const config = { ...testConfig(temp.dir), remoteFetchAllowPrivate: true };
+  // A new process on the same data directory: the session and the signing key are both kept.
+  const restarted = buildWebApp({
+    config,
+    logger: silentLogger(),
+    client: clientWithImages(webcache.client),
+  });
+  const elsewhere = tempDir();
+  const other = buildWebApp({
+    config: { ...testConfig(elsewhere.dir), remoteFetchAllowPrivate: true },
+    logger: silentLogger(),
+    client: webcache.client,
+  });
+  try {
+    const res = await restarted.inject({ method: 'GET', url, headers: { cookie } });
+    assert.equal(res.statusCode, 200);
+    assert.ok(res.rawPayload.equals(png));
+    assert.equal(url, signed(await signedUrls(restarted, cookie), '/a.png'), 'the same key');
+    const before = upstream.seen.length;
+    const refused = await other.inject({
+      method: 'GET',
+      url,
+      headers: { cookie: await signIn(other) },
+    });
+    assert.equal(refused.statusCode, 403, 'another data directory has another key');
+    assert.equal(upstream.seen.length, before);
+  } finally {
+    await Promise.all([restarted.close(), other.close()]);
+    elsewhere.remove();
+  }
+});
+
 void test('a tampered signature or URL is 403 and fetches nothing', async () => {
   const cookie = await signIn(open);
   const url = new URL(signed(await signedUrls(open, cookie), '/a.png'), 'http://x');

@@ -1,5 +1,9 @@
 // Tests that the session store's statements, prepared once when it opens, give the same answers
-// on every use: each query runs several times with different values. Pure: SQLite in memory.
+// on every use: each query runs several times with different values. SQLite in memory, but for
+// the lasting keys, which two stores share through one file.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSessionStore } from '../../src/web/session-store.js';
@@ -57,4 +61,24 @@ void test('identities and remote senders: saved, overwritten, listed and removed
   assert.equal(store.isRemoteSenderAllowed('a', 'd', 'news@example.com'), false);
   assert.deepEqual(store.remoteSenders('a', 'd'), ['alice@example.org']);
   store.close();
+});
+
+void test('a lasting key is made once and then the same for every store on the database', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'alphamail-keys-'));
+  try {
+    const file = join(dir, 'web.sqlite');
+    const first = openSessionStore(file, { idleTimeoutMs: 60_000 });
+    const second = openSessionStore(file, { idleTimeoutMs: 60_000 });
+    const key = first.key('remote-image', 32);
+    assert.equal(key.length, 32);
+    assert.ok(second.key('remote-image', 32).equals(key), 'a second process gets the same key');
+    assert.ok(!first.key('other', 32).equals(key), 'another name, another key');
+    first.close();
+    second.close();
+    const reopened = openSessionStore(file, { idleTimeoutMs: 60_000 });
+    assert.ok(reopened.key('remote-image', 32).equals(key), 'kept across a restart');
+    reopened.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,6 +1,6 @@
 // Owns the remote image proxy: signing the URLs the sanitiser rewrites and GET /remote-image,
 // which fetches them so the reader's address never reaches the sender. Must not be an open proxy.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { lookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -79,13 +79,20 @@ export interface RemoteImageSigner {
   readonly verify: (url: string, signature: string) => boolean;
 }
 
-/** One key per app instance: signed URLs only ever come from this process's own frames. */
+/** The signing key's size: 256 bits, SHA-256's output length (RFC 2104 §3's minimum). */
+const signingKeyBytes = 32;
+
+/**
+ * Signed URLs only ever come from AlphaMail's own frames. The key is kept in the web tier's
+ * database: a frame still open across a restart of the web tier, or served by another web
+ * process on the same data directory, keeps its images.
+ */
 const signers = new WeakMap<WebDeps, RemoteImageSigner>();
 
 export function remoteImageSigner(deps: WebDeps): RemoteImageSigner {
   let signer = signers.get(deps);
   if (signer === undefined) {
-    const key = randomBytes(32);
+    const key = deps.sessions.key('remote-image', signingKeyBytes);
     const sign = (url: string) => createHmac('sha256', key).update(url).digest();
     signer = {
       proxyUrl: (url) =>
