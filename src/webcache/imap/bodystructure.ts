@@ -12,6 +12,11 @@ export interface TextPartRef {
   charset: string;
   /** Encoded size in bytes as the server reports it. */
   size: number;
+  /**
+   * Set for a nested multipart the server could not split (see isUnsplit): the part's whole body
+   * is fetched and shown as text, unless it holds this boundary's delimiter line after all.
+   */
+  unsplitBoundary?: string;
 }
 
 export interface DisplayPlan {
@@ -58,6 +63,23 @@ function textRef(node: MessageStructureObject): TextPartRef | null {
     charset: node.parameters?.charset ?? '',
     size: node.size ?? 0,
   };
+}
+
+/**
+ * A multipart whose boundary never occurs: Dovecot describes it as one empty text/plain part
+ * (seen with Dovecot 2.3 for a missing delimiter line or an RFC 2231-continued boundary). A
+ * multipart whose only part is really empty looks the same; only its body tells them apart.
+ */
+export function isUnsplit(node: MessageStructureObject): boolean {
+  const only = node.childNodes?.length === 1 ? node.childNodes[0] : undefined;
+  return (
+    isMultipart(node) &&
+    only !== undefined &&
+    only.type === 'text/plain' &&
+    (only.size ?? 0) === 0 &&
+    only.disposition === undefined &&
+    only.id === undefined
+  );
 }
 
 /** First text/plain or text/html leaf that is not an attachment, depth first; for snippets. */
@@ -138,7 +160,28 @@ export function planDisplay(root: MessageStructureObject): DisplayPlan {
 
 type Context = 'mixed' | 'alternative' | 'related-root';
 
+/**
+ * A nested multipart the server did not split, as a text part to show whole. The message itself
+ * is checked by the reader, which has its header.
+ */
+function unsplitRef(node: MessageStructureObject): TextPartRef | null {
+  if (node.part === undefined || !isUnsplit(node)) return null;
+  return {
+    part: node.part,
+    subtype: 'plain',
+    encoding: node.encoding ?? '7bit',
+    charset: '',
+    size: node.size ?? 0,
+    unsplitBoundary: node.parameters?.boundary ?? '',
+  };
+}
+
 function walk(node: MessageStructureObject, plan: DisplayPlan, context: Context): void {
+  const unsplit = unsplitRef(node);
+  if (unsplit !== null) {
+    plan.plain.push(unsplit);
+    return;
+  }
   if (node.type === 'multipart/alternative') return walkAlternative(node, plan);
   if (node.type === 'multipart/related') return walkRelated(node, plan);
   if (isMultipart(node)) {
@@ -165,7 +208,12 @@ function walkAlternative(node: MessageStructureObject, plan: DisplayPlan): void 
   let htmlTaken = false;
   for (const child of children) {
     const text = textRef(child);
-    if (text?.subtype === 'plain' && !plainTaken && !isAttachmentDisposition(child)) {
+    const unsplit = unsplitRef(child);
+    if (unsplit !== null) {
+      // Another version of what the plain one shows; shown whole only when there is none.
+      if (!plainTaken) plan.plain.push(unsplit);
+      plainTaken = true;
+    } else if (text?.subtype === 'plain' && !plainTaken && !isAttachmentDisposition(child)) {
       plan.plain.push(text);
       plainTaken = true;
     } else if (text?.subtype === 'html' && !htmlTaken && plan.html === null) {

@@ -1,11 +1,11 @@
 // Owns reading one message for the reader: UID FETCH of FLAGS, BODYSTRUCTURE, BODY.PEEK[HEADER]
 // (and RFC822.SIZE unless the index knows it), then only the shown text parts (capped).
 // Must not fetch attachments.
-import type { FetchMessageObject, ImapFlow, MessageStructureObject } from 'imapflow';
+import type { FetchMessageObject, ImapFlow } from 'imapflow';
 import { AlphaMailError } from '../../base/index.js';
 import { decodeBodyPart, parseMessageHeaders, type MessageHeaders } from '../../mime/index.js';
 import type { AttachmentInfo } from '../../protocol/index.js';
-import { planDisplay, type DisplayPlan, type TextPartRef } from './bodystructure.js';
+import { isUnsplit, planDisplay, type DisplayPlan, type TextPartRef } from './bodystructure.js';
 
 /** Largest text part transferred for display; the rest is left with a notice. */
 export const maxShownPartBytes = 2 * 1024 * 1024;
@@ -66,9 +66,10 @@ function decodeShown(
   if (raw.length >= maxShownPartBytes && ref.size > maxShownPartBytes) {
     notices.push(`Part ${ref.part} is long; only its first ${maxShownPartBytes} bytes are shown.`);
   }
+  let text: string;
   try {
     // Line ends as '\n': mail is CRLF on the wire, the reader and the web tier want one form.
-    return decodeBodyPart(raw, { encoding: ref.encoding, charset: ref.charset || null }).replace(
+    text = decodeBodyPart(raw, { encoding: ref.encoding, charset: ref.charset || null }).replace(
       /\r\n/g,
       '\n',
     );
@@ -76,6 +77,22 @@ function decodeShown(
     notices.push(`Part ${ref.part} could not be decoded.`);
     return null;
   }
+  if (ref.unsplitBoundary === undefined) return text;
+  return unsplitPartText(ref, text, notices);
+}
+
+/**
+ * A nested multipart the server did not split: when its body has no delimiter line of its own
+ * boundary (RFC 2046 §5.1.1), it is shown as sent with a notice; when it has one, its parts
+ * were really empty and nothing is shown.
+ */
+function unsplitPartText(ref: TextPartRef, text: string, notices: string[]): string | null {
+  const boundary = ref.unsplitBoundary ?? '';
+  const delimited =
+    boundary !== '' && text.split('\n').some((line) => line.startsWith(`--${boundary}`));
+  if (delimited || text.trim() === '') return null;
+  notices.push(`The parts of part ${ref.part} could not be told apart; it is shown as sent.`);
+  return text;
 }
 
 /** Shown when a multipart message could not be split into its parts. */
@@ -89,22 +106,6 @@ function declaresMultipart(header: Buffer | undefined): boolean {
   if (header === undefined) return false;
   const unfolded = header.toString('latin1').replace(/\r?\n[ \t]+/g, ' ');
   return /^content-type:[ \t]*multipart\//im.test(unfolded);
-}
-
-/**
- * A multipart whose boundary never occurs: Dovecot describes it as one empty text/plain part
- * (seen with Dovecot 2.3 for a missing delimiter line or an RFC 2231-continued boundary).
- */
-function isUnsplit(node: MessageStructureObject): boolean {
-  const only = node.childNodes?.length === 1 ? node.childNodes[0] : undefined;
-  return (
-    node.type.startsWith('multipart/') &&
-    only !== undefined &&
-    only.type === 'text/plain' &&
-    (only.size ?? 0) === 0 &&
-    only.disposition === undefined &&
-    only.id === undefined
-  );
 }
 
 /** What the folder index already holds of a message, so the reader need not ask again. */
