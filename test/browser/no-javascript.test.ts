@@ -169,7 +169,7 @@ void test('AlphaMail without JavaScript', { timeout: 120_000 }, async (t) => {
   });
 
   await t.test(
-    'Chromium with scripts off: tick a conversation, flag all its messages',
+    'Chromium with scripts off: tick a conversation, flag all its messages; select all, read',
     async () => {
       await page.goto(`${app.url}/settings`);
       await page.check('#threaded');
@@ -217,6 +217,44 @@ void test('AlphaMail without JavaScript', { timeout: 120_000 }, async (t) => {
         }
       } finally {
         await imap.logout();
+      }
+
+      // "Select all on this page" is a link: the page comes back with every row ticked.
+      await Promise.all([page.waitForNavigation(), page.click('text=Select all on this page')]);
+      const all = page.locator('input[type="checkbox"][name="conversation"]');
+      const ticked = page.locator('input[type="checkbox"][name="conversation"]:checked');
+      assert.ok((await all.count()) > 1);
+      assert.equal(await ticked.count(), await all.count());
+      const everyUid = (
+        await Promise.all(
+          (await all.all()).map(async (box) => (await box.getAttribute('value')) ?? ''),
+        )
+      ).flatMap((v) => v.split(' ').map(Number));
+      await Promise.all([
+        page.waitForNavigation(),
+        page.click('button[name="action"][value="read"]'),
+      ]);
+      assert.equal(
+        squash((await page.locator('.organise-notice p').textContent()) ?? ''),
+        `Marked ${everyUid.length} messages as read.`,
+      );
+      assert.equal(await ticked.count(), 0, 'the page after the action has nothing ticked');
+      const reader = new ImapFlow(dovecot.imapOptions());
+      await reader.connect();
+      try {
+        const lock = await reader.getMailboxLock('INBOX');
+        try {
+          const unseen = (await reader.search({ seen: false }, { uid: true })) || [];
+          assert.deepEqual(
+            unseen.filter((uid) => everyUid.includes(uid)),
+            [],
+            'every message of the page is read on the server',
+          );
+        } finally {
+          lock.release();
+        }
+      } finally {
+        await reader.logout();
       }
       assert.deepEqual(browser.blocked, []);
     },

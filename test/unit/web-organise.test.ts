@@ -88,6 +88,50 @@ test('the index is one form: labelled row checkboxes inside, the toolbar with ev
   assert.match(formBody, /name="_csrf" value="[^"]+"/);
 });
 
+/** The organising form of a page, whitespace runs made one space. */
+function formOf(body: string): string {
+  const form = body.slice(body.indexOf('<form method="post" action="/organise"'));
+  return form.slice(0, form.indexOf('</form>')).replace(/\s+/g, ' ');
+}
+
+test('"Select all on this page" ticks every row without script; the forms return without it', async () => {
+  const plain = formOf((await get('/f/INBOX?sort=subject&order=asc')).body);
+  const boxes = (form: string) => [...form.matchAll(/<input type="checkbox" name="uid"[^>]*>/g)];
+  assert.ok(boxes(plain).length >= 2);
+  assert.ok(boxes(plain).every((b) => !b[0].includes('checked')));
+  assert.match(
+    plain,
+    /<p class="select-links"> <a href="\/f\/INBOX\?sort=subject&amp;order=asc&amp;select=all" >Select all on this page<\/a > <a href="\/f\/INBOX\?sort=subject&amp;order=asc">Select none<\/a> <\/p>/,
+  );
+
+  const res = await get('/f/INBOX?sort=subject&order=asc&select=all');
+  assert.equal(res.statusCode, 200);
+  const all = formOf(res.body);
+  assert.equal(boxes(all).length, boxes(plain).length);
+  assert.ok(
+    boxes(all).every((b) => / checked \/>$/.test(b[0])),
+    'every row ticked',
+  );
+  assert.match(all, /aria-current="true" >Select all on this page/);
+  // After an action the page must not come back with every row ticked.
+  assert.match(all, /name="next" value="\/f\/INBOX\?sort=subject&amp;order=asc"/);
+  assert.match(all, /name="nextGone" value="\/f\/INBOX\?sort=subject&amp;order=asc"/);
+  assert.match(
+    res.body,
+    /<input type="hidden" name="next" value="\/f\/INBOX\?sort=subject&amp;order=asc" \/>/,
+  );
+  assert.doesNotMatch(res.body, /name="next" value="[^"]*select=all/);
+
+  // The links show the page itself, not the notice of the action before it.
+  const after = formOf((await get('/f/INBOX?done=read&n=2&select=all')).body);
+  assert.match(after, /<a href="\/f\/INBOX\?select=all" aria-current="true" >Select all/);
+  assert.match(after, /<a href="\/f\/INBOX">Select none<\/a>/);
+  // Anything but "all" ticks nothing.
+  assert.ok(
+    boxes(formOf((await get('/f/INBOX?select=yes')).body)).every((b) => !b[0].includes('checked')),
+  );
+});
+
 test('each toolbar action calls its method with the ticked UIDs and redirects to a notice', async () => {
   const cases: {
     action: string;

@@ -134,11 +134,15 @@ test('each conversation row has a labelled checkbox for its messages in the one 
   // The first conversation: its two INBOX messages (its reply in Sent is not the folder's).
   assert.match(
     form,
-    /<input type="checkbox" name="conversation" value="31 40" id="select-40" \/><label for="select-40" class="visually-hidden" >Plans &lt;b&gt;&amp; &quot;more&quot;&lt;\/b&gt;<\/label >/,
+    /<input type="checkbox" name="conversation" value="31 40" id="select-40" \/><label for="select-40" class="visually-hidden">Plans &lt;b&gt;&amp; &quot;more&quot;&lt;\/b&gt;<\/label>/,
   );
   assert.match(form, /<input type="checkbox" name="conversation" value="39" id="select-39" \/>/);
   assert.equal(count(form, /type="checkbox" name="conversation"/g), 12);
   assert.doesNotMatch(form, /name="uid"/);
+  assert.equal(count(form, / checked /g), 0);
+  const all = (await get('/f/INBOX?select=all')).body;
+  assert.equal(count(all, /<input type="checkbox" name="conversation"[^>]* checked \/>/g), 12);
+  assert.match(all, /<input type="hidden" name="next" value="\/f\/INBOX" \/>/);
 });
 
 test('ticked conversations act on all their messages in the folder, with the notice in messages', async () => {

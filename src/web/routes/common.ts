@@ -80,6 +80,18 @@ export function pageQuery(request: FastifyRequest): number {
   return Number(page);
 }
 
+/**
+ * The index's "Select all" (`select=all`: every row of the page ticked, as Gmail's basic HTML
+ * view does without script) and the page's own URL without it, where forms return: the page after
+ * an action must not come back with every row ticked.
+ */
+export function selectionQuery(request: FastifyRequest): { selectAll: boolean; selfUrl: string } {
+  const url = new URL(request.url, 'http://same.invalid');
+  const selectAll = url.searchParams.get('select') === 'all';
+  url.searchParams.delete('select');
+  return { selectAll, selfUrl: url.pathname + url.search };
+}
+
 export function isSortField(value: unknown): value is SortField {
   return typeof value === 'string' && (sortFields as readonly string[]).includes(value);
 }

@@ -7,7 +7,15 @@ import { sendPage } from '../render.js';
 import { indexMain, indexTitle } from '../views/index-page.js';
 import { indexOrganise } from '../views/organise-views.js';
 import { sentNotice } from './compose.js';
-import { folderNav, folderParam, loadFolders, pageQuery, prefsOf, sortQuery } from './common.js';
+import {
+  folderNav,
+  folderParam,
+  loadFolders,
+  pageQuery,
+  prefsOf,
+  selectionQuery,
+  sortQuery,
+} from './common.js';
 import { noticeFromQuery } from './organise.js';
 import { sendThreadedIndex } from './threads.js';
 
@@ -18,9 +26,12 @@ export function registerFolderRoutes(app: FastifyInstance, deps: WebDeps): void 
     const prefs = prefsOf(deps, who);
     const { sort, order } = sortQuery(request, prefs);
     const page = pageQuery(request);
+    const { selectAll, selfUrl } = selectionQuery(request);
     const flags = request.query as Record<string, unknown>;
     const query = sentNotice(flags) ?? (flags.saved === '1' ? 'Page size saved.' : null);
-    if (prefs.threaded) return sendThreadedIndex(deps, request, reply, who, folder, prefs, query);
+    if (prefs.threaded) {
+      return sendThreadedIndex(deps, request, reply, who, { folder, prefs, notice: query });
+    }
     const [listing, folders] = await Promise.all([
       deps.mail.call(who, 'listMessages', { folder, sort, order, page, pageSize: prefs.pageSize }),
       loadFolders(deps, who),
@@ -30,13 +41,14 @@ export function registerFolderRoutes(app: FastifyInstance, deps: WebDeps): void 
       query: { sort, order, page: listing.page },
       pageSize: prefs.pageSize,
       csrf: who.record.csrf,
-      selfUrl: request.url,
+      selfUrl,
       organise: indexOrganise({
         folders,
         folder: listing.folder,
         csrf: who.record.csrf,
-        selfUrl: request.url,
+        selfUrl,
         notice: await noticeFromQuery(deps, who, request, folders),
+        selectAll,
       }),
       notice: query,
     });

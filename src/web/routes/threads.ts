@@ -13,7 +13,15 @@ import type { Prefs } from '../session-store.js';
 import { conversationMain, conversationTitle } from '../views/conversation-page.js';
 import { indexOrganise } from '../views/organise-views.js';
 import { threadIndexMain, threadIndexTitle } from '../views/thread-index-page.js';
-import { folderName, folderNav, folderParam, loadFolders, pageQuery, uidParam } from './common.js';
+import {
+  folderName,
+  folderNav,
+  folderParam,
+  loadFolders,
+  pageQuery,
+  selectionQuery,
+  uidParam,
+} from './common.js';
 import { noticeFromQuery } from './organise.js';
 
 /** The folder index as conversations; folders.ts calls this when prefs.threaded is on. */
@@ -22,11 +30,11 @@ export async function sendThreadedIndex(
   request: FastifyRequest,
   reply: FastifyReply,
   who: SignedIn,
-  folder: string,
-  prefs: Prefs,
-  notice: string | null,
+  view: { folder: string; prefs: Prefs; notice: string | null },
 ): Promise<FastifyReply> {
+  const { folder, prefs, notice } = view;
   const page = pageQuery(request);
+  const { selectAll, selfUrl } = selectionQuery(request);
   const [listing, folders] = await Promise.all([
     deps.mail.call(who, 'listThreads', { folder, page, pageSize: prefs.pageSize }),
     loadFolders(deps, who),
@@ -35,9 +43,10 @@ export async function sendThreadedIndex(
     folders,
     folder: listing.folder,
     csrf: who.record.csrf,
-    selfUrl: request.url,
+    selfUrl,
     notice: await noticeFromQuery(deps, who, request, folders),
     rows: 'conversations',
+    selectAll,
   });
   return sendPage(deps, request, reply, {
     title: threadIndexTitle(listing),

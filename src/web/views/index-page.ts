@@ -111,8 +111,10 @@ function messageRow(m: MessageSummary, view: IndexView): Html {
   const href = messageUrl(view.page.folder.path, m.uid, view.query);
   const when = machineDate(m.date);
   const subject = m.subject.trim() === '' ? '(no subject)' : m.subject;
+  const parts = view.organise ?? null;
+  const select = parts ? rowSelectCell({ name: 'uid', uids: [m.uid], subject, parts }) : null;
   return html`<tr${m.isUnread ? html` class="unread"` : null}>
-    ${view.organise ? rowSelectCell({ name: 'uid', uids: [m.uid], subject }) : null} ${statusCell(m)}
+    ${select} ${statusCell(m)}
     <td class="col-from">${shortAddresses(m.from)}</td>
     <td class="col-subject"><a href="${href}">${subject}</a>${m.snippet ? html`<div class="snippet">${m.snippet}</div>` : null}</td>
     <td class="col-date">${when ? html`<time datetime="${when}">${formatDate(m.date)}</time>` : m.date}</td>

@@ -36,6 +36,8 @@ export type DoneKind = (typeof doneKinds)[number];
 
 /** The parts the index page places: hidden fields and toolbar inside its form, the notice. */
 export interface OrganiseParts {
+  /** Every row's checkbox starts ticked ("Select all" was followed). */
+  readonly selectAll: boolean;
   readonly fields: Html;
   readonly toolbar: Html;
   readonly notice: Html | null;
@@ -171,14 +173,16 @@ export function rowSelectCell(input: {
   name: 'uid' | 'conversation';
   uids: readonly number[];
   subject: string;
+  parts: OrganiseParts;
 }): Html {
   const id = `select-${input.uids[input.uids.length - 1] ?? 0}`;
+  const { name } = input;
+  const value = input.uids.join(' ');
+  const box = input.parts.selectAll
+    ? html`<input type="checkbox" name="${name}" value="${value}" id="${id}" checked />`
+    : html`<input type="checkbox" name="${name}" value="${value}" id="${id}" />`;
   return html`<td class="col-select">
-    <input type="checkbox" name="${input.name}" value="${input.uids.join(' ')}" id="${id}" /><label
-      for="${id}"
-      class="visually-hidden"
-      >${input.subject}</label
-    >
+    ${box}<label for="${id}" class="visually-hidden">${input.subject}</label>
   </td>`;
 }
 
@@ -203,14 +207,33 @@ export function indexOrganise(input: {
   notice: Html | null;
   /** What the rows are; the toolbar's legend says it. */
   rows?: 'messages' | 'conversations';
+  /** Every row starts ticked. */
+  selectAll?: boolean;
 }): OrganiseParts {
   const { folder } = input;
+  const selectAll = input.selectAll ?? false;
+  const selectUrl = (all: boolean): string => {
+    const url = new URL(input.selfUrl, 'http://same.invalid');
+    // The links re-show this page, not the notice of what was done before it.
+    for (const key of ['done', 'n', 'to', 'undo', 'saved', 'sent']) url.searchParams.delete(key);
+    if (all) url.searchParams.set('select', 'all');
+    return url.pathname + url.search;
+  };
+  // Links, so they work without script: the page comes back with every box ticked, or none.
+  const selectLinks = html`<p class="select-links">
+    <a href="${selectUrl(true)}" ${selectAll ? html` aria-current="true"` : null}
+      >Select all on this page</a
+    >
+    <a href="${selectUrl(false)}">Select none</a>
+  </p>`;
   const canEmpty = folder.specialUse === 'trash' || folder.specialUse === 'junk';
   const emptyUrl = `/organise/confirm?${new URLSearchParams({ action: 'empty', folder: folder.path, next: input.selfUrl }).toString()}`;
   return {
+    selectAll,
     fields: hiddenFields(input.csrf, folder.path, input.selfUrl, input.selfUrl),
     toolbar: html`<fieldset class="organise-toolbar">
       <legend>Selected ${input.rows ?? 'messages'}</legend>
+      ${selectLinks}
       ${actionControls(input.folders, folder.path, 'index', { isUnread: null, isFlagged: null })}
     </fieldset>`,
     notice: input.notice,

@@ -40,12 +40,12 @@ function pageUrl(folder: string, page: number): string {
   return `${folderUrl(folder)}?page=${page}`;
 }
 
-function threadRow(folder: string, t: ThreadSummary, isOrganised: boolean): Html {
+function threadRow(folder: string, t: ThreadSummary, organise: OrganiseParts | null): Html {
   const subject = t.subject.trim() === '' ? '(no subject)' : t.subject;
   const when = machineDate(t.latestDate);
   const state = t.unread === 0 ? 'Read' : `${t.unread} unread`;
-  const select = isOrganised
-    ? rowSelectCell({ name: 'conversation', uids: t.folderUids, subject })
+  const select = organise
+    ? rowSelectCell({ name: 'conversation', uids: t.folderUids, subject, parts: organise })
     : null;
   return html`<tr${t.unread > 0 ? html` class="unread"` : null}>
     ${select}
@@ -59,7 +59,7 @@ function threadRow(folder: string, t: ThreadSummary, isOrganised: boolean): Html
   </tr>`;
 }
 
-function threadTable(page: ThreadPage, isOrganised: boolean): Html {
+function threadTable(page: ThreadPage, organise: OrganiseParts | null): Html {
   const folder = page.folder.path;
   return html`<table class="message-index thread-index">
     <caption>
@@ -68,7 +68,7 @@ function threadTable(page: ThreadPage, isOrganised: boolean): Html {
     </caption>
     <thead>
       <tr>
-        ${isOrganised ? selectHeaderCell : null}
+        ${organise ? selectHeaderCell : null}
         <th scope="col" class="col-subject">Subject</th>
         <th scope="col" class="col-from">Participants</th>
         <th scope="col" class="col-count">Messages</th>
@@ -77,7 +77,7 @@ function threadTable(page: ThreadPage, isOrganised: boolean): Html {
       </tr>
     </thead>
     <tbody>
-      ${page.threads.map((t) => threadRow(folder, t, isOrganised))}
+      ${page.threads.map((t) => threadRow(folder, t, organise))}
     </tbody>
   </table>`;
 }
@@ -90,7 +90,7 @@ export function threadIndexMain(view: ThreadIndexView): Html {
       ? html`<p class="empty">
           ${page.total === 0 ? 'This folder is empty.' : 'There are no conversations on this page.'}
         </p>`
-      : threadTable(page, organise !== null);
+      : threadTable(page, organise);
   const listing = organise && page.threads.length > 0 ? organiseForm(organise, body) : body;
   // Filled by the script when new mail arrives (server-sent events); hidden without it.
   const newMail = html`<p
