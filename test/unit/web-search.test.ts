@@ -1,10 +1,13 @@
 // Proves the search pages against the scripted webcache: the banner's quick search, the advanced
 // form (labelled fields, a bad date gets a clear message and no search), the results table with
-// its caption, folder column and paging links, and that typed terms and subjects are escaped.
+// its caption, folder column and paging links, that typed terms and subjects are escaped, and
+// that ticked results are organised folder by folder.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
+import { csrfToken } from '../harness/http-client.js';
 import { startScriptedWebApp, type ScriptedWebApp } from './web-fixtures.js';
+import { organiseCalls } from './web-organise-fixtures.js';
 import { neighbourCalls, scriptedHitCount, searchCalls } from './web-search-fixtures.js';
 import { noSearchCriteria as noCriteria } from '../harness/search-criteria.js';
 
@@ -146,7 +149,11 @@ test('results: the criteria reach the webcache; caption, title, folder column, p
   assert.match(res.body, /<th scope="col" class="col-folder">Folder<\/th>/);
   assert.match(res.body, /<td class="col-folder">Projects<\/td>/, 'folder names, not paths');
   assert.equal(
-    [...res.body.matchAll(/<tr(?: class="unread")?>\s*<td class="col-status"/g)].length,
+    [
+      ...res.body.matchAll(
+        /<tr(?: class="unread")?>\s*<td class="col-select">[^]*?<\/td>\s*<td class="col-status"/g,
+      ),
+    ].length,
     pageSize,
   );
   const links = hrefs(res.body);
@@ -279,4 +286,149 @@ test('without signing in, /search sends to the login page', async () => {
   const res = await app.inject({ method: 'GET', url: '/search?text=x' });
   assert.ok([302, 303].includes(res.statusCode), `redirected (${res.statusCode})`);
   assert.match(String(res.headers.location), /^\/login/);
+});
+
+/** Posts an organising form as a browser would: the page's token, then the given fields. */
+async function postOrganise(page: string, fields: [string, string][]) {
+  const form = new URLSearchParams([['_csrf', csrfToken((await get(page)).body)], ...fields]);
+  return app.inject({
+    method: 'POST',
+    url: '/organise',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: form.toString(),
+  });
+}
+
+const allSearch = '/search?scope=all&text=report';
+
+test('results of all folders are one organising form; each box names its message and folder', async () => {
+  const { body } = await get(allSearch);
+  const start = body.indexOf('<form method="post" action="/organise" class="organise-form">');
+  assert.ok(start >= 0);
+  const form = body.slice(start, body.indexOf('</form>', start));
+  assert.match(form, /<input type="hidden" name="selection" value="messages" \/>/);
+  assert.doesNotMatch(form, /name="folder"/);
+  assert.match(
+    form,
+    /<input type="hidden" name="next" value="\/search\?scope=all&amp;text=report" \/>/,
+  );
+  assert.match(
+    form,
+    /<input type="checkbox" name="message" value="100 INBOX" id="select-hit-1" \/><label for="select-hit-1" class="visually-hidden">&lt;b&gt;bold&lt;\/b&gt; &amp; &quot;quoted&quot;<\/label>/,
+  );
+  assert.match(form, /name="message" value="101 Work\/Projects" id="select-hit-2" \/>/);
+  assert.equal([...form.matchAll(/name="message"/g)].length, pageSize);
+  // Every folder is a target: the results are of all of them.
+  assert.match(form, /<select id="index-move-to" name="moveTo"> <option value="INBOX">/);
+  const ticked = (await get(`${allSearch}&select=all`)).body;
+  assert.equal(
+    [...ticked.matchAll(/name="message" value="[^"]+" id="[^"]+" checked \/>/g)].length,
+    pageSize,
+  );
+
+  // One folder searched: its UIDs, as in the folder's index.
+  const one = (await get('/search?scope=folder&folder=INBOX&text=report')).body;
+  assert.match(one, /<input type="hidden" name="folder" value="INBOX" \/>/);
+  assert.match(one, /<input type="checkbox" name="uid" value="100" id="select-100" \/>/);
+  assert.doesNotMatch(one, /name="message"/);
+});
+
+test('ticked results act folder by folder; the notice comes back on the results', async () => {
+  organiseCalls.length = 0;
+  const flag = await postOrganise(allSearch, [
+    ['selection', 'messages'],
+    ['next', allSearch],
+    ['message', '100 INBOX'],
+    ['message', '101 Work/Projects'],
+    ['message', '102 INBOX'],
+    ['message', '100 INBOX'],
+    ['action', 'flag'],
+  ]);
+  assert.equal(flag.statusCode, 303);
+  assert.equal(flag.headers.location, `${allSearch}&done=flag&n=3`);
+  const move = await postOrganise(allSearch, [
+    ['selection', 'messages'],
+    ['next', allSearch],
+    ['message', '101 Work/Projects'],
+    ['message', '100 INBOX'],
+    ['action', 'move'],
+    ['moveTo', 'Work/Projects'],
+  ]);
+  // What is in the destination already stays; one folder moved, so Undo is offered.
+  assert.equal(move.headers.location, `${allSearch}&done=moved&n=1&to=Work%2FProjects&undo=1`);
+  const junk = await postOrganise(allSearch, [
+    ['selection', 'messages'],
+    ['message', '101 Work/Projects'],
+    ['message', '100 INBOX'],
+    ['action', 'junk'],
+  ]);
+  // Two folders: the webcache keeps the last move's undo only, so none is offered.
+  assert.equal(junk.headers.location, '/f/INBOX?done=junk&n=2&to=Junk');
+  assert.deepEqual(
+    organiseCalls.map((c) => [c.method, c.params.folder, c.params.uids]),
+    [
+      ['setFlags', 'INBOX', [100, 102]],
+      ['setFlags', 'Work/Projects', [101]],
+      ['moveMessages', 'INBOX', [100]],
+      ['markJunk', 'Work/Projects', [101]],
+      ['markJunk', 'INBOX', [100]],
+    ],
+  );
+  const after = await get(`${allSearch}&done=flag&n=3`);
+  assert.match(after.body, /<p>Flagged 3 messages\.<\/p>/);
+});
+
+test('deleting results: what can go to Trash goes, the rest asks for confirmation', async () => {
+  organiseCalls.length = 0;
+  const res = await postOrganise(allSearch, [
+    ['selection', 'messages'],
+    ['next', allSearch],
+    ['message', '101 Work/Projects'],
+    ['message', '100 INBOX'],
+    ['action', 'delete'],
+  ]);
+  assert.equal(res.statusCode, 303);
+  const location = new URL(String(res.headers.location), 'http://x');
+  assert.equal(location.pathname, '/organise/confirm');
+  assert.equal(location.searchParams.get('folder'), 'Work/Projects');
+  assert.deepEqual(location.searchParams.getAll('uid'), ['101']);
+  // After confirming, the page says what the same click moved to Trash.
+  assert.equal(location.searchParams.get('next'), `${allSearch}&done=deleted&n=1&to=Trash`);
+  assert.deepEqual(
+    organiseCalls.map((c) => [c.method, c.params.folder, c.params.uids]),
+    [
+      ['deleteMessages', 'Work/Projects', [101]],
+      ['deleteMessages', 'INBOX', [100]],
+    ],
+  );
+});
+
+test('a result selection is validated like any other', async () => {
+  organiseCalls.length = 0;
+  const none = await postOrganise(allSearch, [
+    ['selection', 'messages'],
+    ['action', 'read'],
+  ]);
+  assert.equal(none.statusCode, 400);
+  assert.match(none.body, /<h1>No message selected<\/h1>/);
+  for (const value of ['100', 'INBOX 100', '0 INBOX', '100 ', ' 100 INBOX', '01 INBOX']) {
+    const res = await postOrganise(allSearch, [
+      ['selection', 'messages'],
+      ['message', value],
+      ['action', 'read'],
+    ]);
+    assert.equal(res.statusCode, 400, JSON.stringify(value));
+  }
+  const many = Array.from({ length: 501 }, (_, i): [string, string] => [
+    'message',
+    `${i + 1} ${i % 2 === 0 ? 'INBOX' : 'Work'}`,
+  ]);
+  const tooMany = await postOrganise(allSearch, [
+    ['selection', 'messages'],
+    ...many,
+    ['action', 'read'],
+  ]);
+  assert.equal(tooMany.statusCode, 400);
+  assert.match(tooMany.body, /<h1>Too many messages selected<\/h1>/);
+  assert.deepEqual(organiseCalls, []);
 });

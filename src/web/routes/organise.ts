@@ -157,67 +157,159 @@ function confirmUrl(
   return `/organise/confirm?${params.toString()}`;
 }
 
+/** Ticked messages of one folder. */
+interface FolderSelection {
+  readonly folder: string;
+  readonly uids: number[];
+}
+
+/**
+ * The ticked results of a search over all folders (`message` fields, "<uid> <folder>"), by
+ * folder in the order first ticked. None is AM_NO_SELECTION, a malformed one AM_BAD_REQUEST,
+ * more than a request may touch AM_TOO_MANY_SELECTED.
+ */
+export function selectedMessages(value: unknown): FolderSelection[] {
+  const byFolder = new Map<string, Set<number>>();
+  let total = 0;
+  for (const v of listOf(value)) {
+    const parts = typeof v === 'string' ? /^(\d+) (.+)$/s.exec(v) : null;
+    if (parts === null) throw new AlphaMailError('AM_BAD_REQUEST', 'bad message in form');
+    const uid = uidOf(parts[1] ?? '');
+    const folder = folderField(parts[2]);
+    const uids = byFolder.get(folder) ?? new Set<number>();
+    if (!uids.has(uid)) total++;
+    byFolder.set(folder, uids.add(uid));
+  }
+  if (total === 0) throw new AlphaMailError('AM_NO_SELECTION', 'no message in form');
+  if (total > maxOrganiseUids) {
+    throw new AlphaMailError('AM_TOO_MANY_SELECTED', `${total} messages in form`);
+  }
+  return [...byFolder].map(([folder, uids]) => ({ folder, uids: [...uids] }));
+}
+
+/** What an action did: the notice's parts, and a selection still to confirm (delete in Trash). */
+interface Done {
+  readonly kind: DoneKind;
+  readonly count: number;
+  readonly to: string | null;
+  readonly undo: boolean;
+  readonly confirm: FolderSelection | null;
+}
+
+/**
+ * Applies `action` to each folder's selection in turn. Undo is offered only when one folder's
+ * messages moved: the webcache keeps the last move's undo only.
+ */
+async function organise(
+  deps: WebDeps,
+  who: SignedIn,
+  action: OrganiseAction,
+  groups: readonly FolderSelection[],
+  body: Body,
+): Promise<Done> {
+  const total = groups.reduce((n, g) => n + g.uids.length, 0);
+  const done = (kind: DoneKind, fields: Partial<Done> = {}): Done => ({
+    kind,
+    count: total,
+    to: null,
+    undo: false,
+    confirm: null,
+    ...fields,
+  });
+  switch (action) {
+    case 'read':
+    case 'unread':
+    case 'flag':
+    case 'unflag': {
+      const isSeen = action === 'read' || action === 'unread';
+      const change = action === 'read' || action === 'flag' ? 'add' : 'remove';
+      for (const g of groups) {
+        await deps.mail.call(who, 'setFlags', {
+          ...g,
+          seen: isSeen ? change : null,
+          flagged: isSeen ? null : change,
+        });
+      }
+      return done(action);
+    }
+    case 'copy': {
+      const destination = folderField(body.copyTo, 'copyTo');
+      for (const g of groups) await deps.mail.call(who, 'copyMessages', { ...g, destination });
+      return done('copied', { to: destination });
+    }
+    case 'move': {
+      const destination = folderField(body.moveTo, 'moveTo');
+      // Results already in the destination stay where they are.
+      const moving = groups.filter((g) => g.folder !== destination);
+      let undo = false;
+      for (const g of moving) {
+        const r = await deps.mail.call(who, 'moveMessages', { ...g, destination });
+        undo = moving.length === 1 && r.undo !== null;
+      }
+      const count = moving.reduce((n, g) => n + g.uids.length, 0);
+      return done('moved', { count, to: destination, undo });
+    }
+    case 'junk': {
+      let to: string | null = null;
+      let undo = false;
+      for (const g of groups) {
+        const r = await deps.mail.call(who, 'markJunk', g);
+        to = r.undo?.folder ?? to;
+        undo = groups.length === 1 && r.undo !== null;
+      }
+      return done('junk', { to, undo });
+    }
+    case 'delete': {
+      let to: string | null = null;
+      let undo = false;
+      let count = 0;
+      let confirm: FolderSelection | null = null;
+      for (const g of groups) {
+        try {
+          const r = await deps.mail.call(who, 'deleteMessages', { ...g, permanent: false });
+          count += g.uids.length;
+          to = r.undo?.folder ?? to;
+          undo = groups.length === 1 && r.undo !== null;
+        } catch (err) {
+          if (!isAlphaMailError(err, 'AM_CONFIRM_REQUIRED')) throw err;
+          confirm ??= g;
+        }
+      }
+      return done('deleted', { count, to, undo, confirm });
+    }
+  }
+}
+
 export function registerOrganiseRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.post('/organise', async (request, reply) => {
     const who = requireSignedIn(request);
     const body = bodyOf(request);
-    const folder = folderField(body.folder);
-    const next = safeReturnPath(body.next) ?? folderUrl(folder);
-    const nextGone = safeReturnPath(body.nextGone) ?? next;
     const action = body.action;
     if (!isAction(action)) throw new AlphaMailError('AM_BAD_REQUEST', 'bad action in form');
+    const isPerMessage = body.selection === 'messages';
+    const folder = isPerMessage ? null : folderField(body.folder);
+    const next = safeReturnPath(body.next) ?? (folder === null ? inboxUrl : folderUrl(folder));
+    const nextGone = safeReturnPath(body.nextGone) ?? next;
     try {
-      const uids = selectedUids(body.uid, body.conversation);
-      const call = { folder, uids };
-      const count = uids.length;
-      switch (action) {
-        case 'read':
-        case 'unread':
-        case 'flag':
-        case 'unflag': {
-          const isSeen = action === 'read' || action === 'unread';
-          const change = action === 'read' || action === 'flag' ? 'add' : 'remove';
-          await deps.mail.call(who, 'setFlags', {
-            ...call,
-            seen: isSeen ? change : null,
-            flagged: isSeen ? null : change,
-          });
-          // Marked unread, the message page would mark it read again: go to the folder.
-          const target = action === 'unread' ? nextGone : next;
-          return reply.redirect(withDone(target, { kind: action, count }), 303);
-        }
-        case 'copy': {
-          const destination = folderField(body.copyTo, 'copyTo');
-          await deps.mail.call(who, 'copyMessages', { ...call, destination });
-          return reply.redirect(withDone(next, { kind: 'copied', count, to: destination }), 303);
-        }
-        case 'move': {
-          const destination = folderField(body.moveTo, 'moveTo');
-          const r = await deps.mail.call(who, 'moveMessages', { ...call, destination });
-          const done = { kind: 'moved', count, to: destination, undo: r.undo !== null } as const;
-          return reply.redirect(withDone(nextGone, done), 303);
-        }
-        case 'junk': {
-          const r = await deps.mail.call(who, 'markJunk', call);
-          const done = { kind: 'junk', count, to: r.undo?.folder, undo: r.undo !== null } as const;
-          return reply.redirect(withDone(nextGone, done), 303);
-        }
-        case 'delete': {
-          try {
-            const r = await deps.mail.call(who, 'deleteMessages', { ...call, permanent: false });
-            const done = {
-              kind: 'deleted',
-              count,
-              to: r.undo?.folder,
-              undo: r.undo !== null,
-            } as const;
-            return reply.redirect(withDone(nextGone, done), 303);
-          } catch (err) {
-            if (!isAlphaMailError(err, 'AM_CONFIRM_REQUIRED')) throw err;
-            return reply.redirect(confirmUrl('delete', folder, uids, nextGone), 303);
-          }
-        }
+      const groups =
+        folder === null
+          ? selectedMessages(body.message)
+          : [{ folder, uids: selectedUids(body.uid, body.conversation) }];
+      const done = await organise(deps, who, action, groups, body);
+      if (done.confirm !== null) {
+        // Messages already in Trash cannot go there: deleting them asks first. What the same
+        // click moved to Trash from elsewhere is said on the page after the confirmation.
+        const after = done.count > 0 ? withDone(nextGone, done) : nextGone;
+        return reply.redirect(
+          confirmUrl('delete', done.confirm.folder, done.confirm.uids, after),
+          303,
+        );
       }
+      // Marked read or flagged, the messages are still here; otherwise go to the folder (marked
+      // unread, the message page would mark it read again).
+      const stays =
+        action === 'read' || action === 'flag' || action === 'unflag' || action === 'copy';
+      return reply.redirect(withDone(stays ? next : nextGone, done), 303);
     } catch (err) {
       if (err instanceof AlphaMailError && userCodes.has(err.code)) {
         return sendProblem(deps, request, reply, who, err, next);

@@ -1,12 +1,15 @@
 // Owns the search pages (GET /search): the advanced form, and the results of a search in one
-// folder or all, sorted and paged. Must not change anything: searching is a GET.
+// folder or all, sorted and paged, in the organising form. Must not change anything: searching is
+// a GET (the form posts to /organise).
 import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../context.js';
 import { requireSignedIn } from '../plugins/session.js';
 import { sendPage } from '../render.js';
 import { parseSearchQuery } from '../search-form.js';
 import { searchFormMain, searchResultsMain, searchTitle } from '../views/search-page.js';
-import { folderNav, loadFolders, pageQuery, prefsOf, sortQuery } from './common.js';
+import { searchOrganise } from '../views/organise-views.js';
+import { folderNav, loadFolders, pageQuery, prefsOf, selectionQuery, sortQuery } from './common.js';
+import { noticeFromQuery } from './organise.js';
 
 export function registerSearchRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.get('/search', async (request, reply) => {
@@ -16,6 +19,7 @@ export function registerSearchRoutes(app: FastifyInstance, deps: WebDeps): void 
     const prefs = prefsOf(deps, who);
     const { sort, order } = sortQuery(request, prefs);
     const page = pageQuery(request);
+    const { selectAll, selfUrl } = selectionQuery(request);
     const folders = await loadFolders(deps, who);
     const current = parsed.values.scope === 'folder' ? parsed.values.folder : null;
     const nav = folderNav(folders, current);
@@ -44,6 +48,14 @@ export function registerSearchRoutes(app: FastifyInstance, deps: WebDeps): void 
       parsed,
       query: { sort, order, page: results.page },
       folders,
+      organise: searchOrganise({
+        folders,
+        folder: results.scope === 'folder' ? parsed.values.folder : null,
+        csrf: who.record.csrf,
+        selfUrl,
+        notice: await noticeFromQuery(deps, who, request, folders),
+        selectAll,
+      }),
     });
     return sendPage(deps, request, reply, {
       title: searchTitle(results, parsed.values, folders),

@@ -112,7 +112,9 @@ function messageRow(m: MessageSummary, view: IndexView): Html {
   const when = machineDate(m.date);
   const subject = m.subject.trim() === '' ? '(no subject)' : m.subject;
   const parts = view.organise ?? null;
-  const select = parts ? rowSelectCell({ name: 'uid', uids: [m.uid], subject, parts }) : null;
+  const select = parts
+    ? rowSelectCell(parts, { name: 'uid', value: String(m.uid), id: `select-${m.uid}`, subject })
+    : null;
   return html`<tr${m.isUnread ? html` class="unread"` : null}>
     ${select} ${statusCell(m)}
     <td class="col-from">${shortAddresses(m.from)}</td>

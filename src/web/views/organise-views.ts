@@ -38,6 +38,8 @@ export type DoneKind = (typeof doneKinds)[number];
 export interface OrganiseParts {
   /** Every row's checkbox starts ticked ("Select all" was followed). */
   readonly selectAll: boolean;
+  /** The rows are of several folders: each checkbox names its folder (`message` fields). */
+  readonly rowsNameFolder: boolean;
   readonly fields: Html;
   readonly toolbar: Html;
   readonly notice: Html | null;
@@ -106,12 +108,18 @@ function actionControls(
     </div>`;
 }
 
-function hiddenFields(csrf: string, folder: string, next: string, nextGone: string): Html {
-  return html`${hiddenCsrf(csrf)}<input type="hidden" name="folder" value="${folder}" /><input
-      type="hidden"
-      name="next"
-      value="${next}"
-    /><input type="hidden" name="nextGone" value="${nextGone}" />`;
+/**
+ * The form's hidden fields. `folder` null: the rows are of several folders, each names its own
+ * (`message` fields, "<uid> <folder>"), which `selection` tells the route.
+ */
+function hiddenFields(csrf: string, folder: string | null, next: string, nextGone: string): Html {
+  const where =
+    folder === null
+      ? html`<input type="hidden" name="selection" value="messages" />`
+      : html`<input type="hidden" name="folder" value="${folder}" />`;
+  const back = html`<input type="hidden" name="next" value="${next}" />`;
+  const gone = html`<input type="hidden" name="nextGone" value="${nextGone}" />`;
+  return html`${hiddenCsrf(csrf)}${where}${back}${gone}`;
 }
 
 /** What happened, in words, from the `done` query of the page after an action. */
@@ -166,23 +174,20 @@ export function doneNotice(input: {
 }
 
 /**
- * A row's checkbox in an index's organising form, labelled with the row's subject: `uid` with a
- * message's UID, or `conversation` with its messages' UIDs separated by spaces.
+ * A row's checkbox in an organising form, labelled with the row's subject: `uid` with a message's
+ * UID, `conversation` with its messages' UIDs separated by spaces, `message` with "<uid> <folder>"
+ * (results of a search over all folders).
  */
-export function rowSelectCell(input: {
-  name: 'uid' | 'conversation';
-  uids: readonly number[];
-  subject: string;
-  parts: OrganiseParts;
-}): Html {
-  const id = `select-${input.uids[input.uids.length - 1] ?? 0}`;
-  const { name } = input;
-  const value = input.uids.join(' ');
-  const box = input.parts.selectAll
+export function rowSelectCell(
+  parts: OrganiseParts,
+  row: { name: 'uid' | 'conversation' | 'message'; value: string; id: string; subject: string },
+): Html {
+  const { name, value, id } = row;
+  const box = parts.selectAll
     ? html`<input type="checkbox" name="${name}" value="${value}" id="${id}" checked />`
     : html`<input type="checkbox" name="${name}" value="${value}" id="${id}" />`;
   return html`<td class="col-select">
-    ${box}<label for="${id}" class="visually-hidden">${input.subject}</label>
+    ${box}<label for="${id}" class="visually-hidden">${row.subject}</label>
   </td>`;
 }
 
@@ -198,50 +203,69 @@ export function organiseForm(parts: OrganiseParts, listing: Html): Html {
   </form>`;
 }
 
-/** The toolbar and hidden fields of the index's form; the route adds the notice. */
-export function indexOrganise(input: {
+interface ToolbarInput {
   folders: readonly FolderInfo[];
-  folder: FolderInfo;
   csrf: string;
+  /** The page's own URL (without `select`): where the form returns. */
   selfUrl: string;
   notice: Html | null;
   /** What the rows are; the toolbar's legend says it. */
   rows?: 'messages' | 'conversations';
   /** Every row starts ticked. */
   selectAll?: boolean;
-}): OrganiseParts {
-  const { folder } = input;
-  const selectAll = input.selectAll ?? false;
+}
+
+/** Links, so they work without script: the page comes back with every box ticked, or none. */
+function selectLinks(selfUrl: string, selectAll: boolean): Html {
   const selectUrl = (all: boolean): string => {
-    const url = new URL(input.selfUrl, 'http://same.invalid');
+    const url = new URL(selfUrl, 'http://same.invalid');
     // The links re-show this page, not the notice of what was done before it.
     for (const key of ['done', 'n', 'to', 'undo', 'saved', 'sent']) url.searchParams.delete(key);
     if (all) url.searchParams.set('select', 'all');
     return url.pathname + url.search;
   };
-  // Links, so they work without script: the page comes back with every box ticked, or none.
-  const selectLinks = html`<p class="select-links">
+  return html`<p class="select-links">
     <a href="${selectUrl(true)}" ${selectAll ? html` aria-current="true"` : null}
       >Select all on this page</a
     >
     <a href="${selectUrl(false)}">Select none</a>
   </p>`;
+}
+
+/** Hidden fields and toolbar of rows in `folder`, or (null) of rows that each name a folder. */
+function organiseToolbar(input: ToolbarInput, folder: string | null): OrganiseParts {
+  const selectAll = input.selectAll ?? false;
+  return {
+    selectAll,
+    rowsNameFolder: folder === null,
+    fields: hiddenFields(input.csrf, folder, input.selfUrl, input.selfUrl),
+    toolbar: html`<fieldset class="organise-toolbar">
+      <legend>Selected ${input.rows ?? 'messages'}</legend>
+      ${selectLinks(input.selfUrl, selectAll)}
+      ${actionControls(input.folders, folder ?? '', 'index', { isUnread: null, isFlagged: null })}
+    </fieldset>`,
+    notice: input.notice,
+    folderActions: null,
+  };
+}
+
+/** The toolbar and hidden fields of a folder index's form; the route adds the notice. */
+export function indexOrganise(input: ToolbarInput & { folder: FolderInfo }): OrganiseParts {
+  const { folder } = input;
   const canEmpty = folder.specialUse === 'trash' || folder.specialUse === 'junk';
   const emptyUrl = `/organise/confirm?${new URLSearchParams({ action: 'empty', folder: folder.path, next: input.selfUrl }).toString()}`;
   return {
-    selectAll,
-    fields: hiddenFields(input.csrf, folder.path, input.selfUrl, input.selfUrl),
-    toolbar: html`<fieldset class="organise-toolbar">
-      <legend>Selected ${input.rows ?? 'messages'}</legend>
-      ${selectLinks}
-      ${actionControls(input.folders, folder.path, 'index', { isUnread: null, isFlagged: null })}
-    </fieldset>`,
-    notice: input.notice,
+    ...organiseToolbar(input, folder.path),
     folderActions:
       canEmpty && (folder.total ?? 1) > 0
         ? html`<p class="folder-actions"><a href="${emptyUrl}">Empty ${folder.name}</a></p>`
         : null,
   };
+}
+
+/** The same for search results: of the searched folder, or (null) of all folders. */
+export function searchOrganise(input: ToolbarInput & { folder: string | null }): OrganiseParts {
+  return organiseToolbar(input, input.folder);
 }
 
 /** The message page's form: the same actions for the one message shown. */

@@ -20,6 +20,12 @@ import { ariaOf, fieldError } from './form-controls.js';
 import { formatDate, formatSize, machineDate, shortAddresses } from './format.js';
 import { firstOrder, sortDescription, statusCell } from './index-page.js';
 import { errorSummary } from './layout.js';
+import {
+  organiseForm,
+  rowSelectCell,
+  selectHeaderCell,
+  type OrganiseParts,
+} from './organise-views.js';
 import { messageUrl } from './urls.js';
 
 export type SearchPage = Result<'search'>;
@@ -235,6 +241,8 @@ interface ResultsView {
   readonly parsed: ParsedSearch;
   readonly query: Required<SearchQuery>;
   readonly folders: readonly FolderInfo[];
+  /** The organising form (a checkbox per result, toolbar, notice); absent: read-only. */
+  readonly organise?: OrganiseParts | null;
 }
 
 function headerCell(field: SortField, view: ResultsView): Html {
@@ -251,12 +259,24 @@ function headerCell(field: SortField, view: ResultsView): Html {
   </th>`;
 }
 
-function hitRow(hit: SearchHit, view: ResultsView, showFolder: boolean, search: string): Html {
+/** A result's checkbox: its UID when one folder was searched, else its UID and folder. */
+function hitSelectCell(parts: OrganiseParts, hit: SearchHit, n: number, subject: string): Html {
+  return rowSelectCell(
+    parts,
+    parts.rowsNameFolder
+      ? { name: 'message', value: `${hit.uid} ${hit.folder}`, id: `select-hit-${n}`, subject }
+      : { name: 'uid', value: String(hit.uid), id: `select-${hit.uid}`, subject },
+  );
+}
+
+function hitRow(view: ResultsView, hit: SearchHit, n: number, search: string): Html {
   const href = messageUrl(hit.folder, hit.uid, view.query, { search });
   const when = machineDate(hit.date);
   const subject = hit.subject.trim() === '' ? '(no subject)' : hit.subject;
+  const showFolder = view.page.scope === 'all';
+  const parts = view.organise ?? null;
   return html`<tr${hit.isUnread ? html` class="unread"` : null}>
-    ${statusCell(hit)}
+    ${parts ? hitSelectCell(parts, hit, n, subject) : null} ${statusCell(hit)}
     <td class="col-from">${shortAddresses(hit.from)}</td>
     <td class="col-subject"><a href="${href}">${subject}</a>${hit.snippet ? html`<div class="snippet">${hit.snippet}</div>` : null}</td>
     ${showFolder ? html`<td class="col-folder">${folderNameOf(view.folders, hit.folder)}</td>` : null}
@@ -278,6 +298,7 @@ function resultsTable(view: ResultsView): Html {
     </caption>
     <thead>
       <tr>
+        ${view.organise ? selectHeaderCell : null}
         <th scope="col" class="col-status"><span class="visually-hidden">Status</span></th>
         ${headerCell('from', view)} ${headerCell('subject', view)}
         ${showFolder ? html`<th scope="col" class="col-folder">Folder</th>` : null}
@@ -285,21 +306,23 @@ function resultsTable(view: ResultsView): Html {
       </tr>
     </thead>
     <tbody>
-      ${view.page.hits.map((hit) => hitRow(hit, view, showFolder, search))}
+      ${view.page.hits.map((hit, i) => hitRow(view, hit, i + 1, search))}
     </tbody>
   </table>`;
 }
 
 export function searchResultsMain(view: ResultsView): Html {
   const { page } = view;
+  const organise = view.organise ?? null;
   const body =
     page.total === 0
       ? html`<p class="empty">
           No messages match ${describeSearch(view.parsed.values, view.folders)}.
         </p>`
       : resultsTable(view);
+  const listing = organise && page.hits.length > 0 ? organiseForm(organise, body) : body;
   return html`<h1>Search results</h1>
-    ${body}
+    ${organise?.notice ?? null} ${listing}
     ${pagingNav({
       page: view.page.page,
       pageCount: view.page.pageCount,

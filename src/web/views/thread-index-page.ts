@@ -45,7 +45,12 @@ function threadRow(folder: string, t: ThreadSummary, organise: OrganiseParts | n
   const when = machineDate(t.latestDate);
   const state = t.unread === 0 ? 'Read' : `${t.unread} unread`;
   const select = organise
-    ? rowSelectCell({ name: 'conversation', uids: t.folderUids, subject, parts: organise })
+    ? rowSelectCell(organise, {
+        name: 'conversation',
+        value: t.folderUids.join(' '),
+        id: `select-${t.uid}`,
+        subject,
+      })
     : null;
   return html`<tr${t.unread > 0 ? html` class="unread"` : null}>
     ${select}
