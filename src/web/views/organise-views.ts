@@ -1,6 +1,7 @@
-// Owns the organising controls: the index toolbar (one form with the row checkboxes), the
-// message page's actions, the "done" notice with its Undo button, and the confirmation page for
-// deleting for good. Must not fetch or decide anything: routes do.
+// Owns the organising controls: the toolbar of an index, a conversation index or search results
+// (one form with the row checkboxes and "Select all"), the message page's actions, the "done"
+// notice with its Undo button, and the confirmation page for deleting for good. Must not fetch
+// or decide anything: routes do.
 import { html, type Html } from '../../base/index.js';
 import type { FolderInfo, MessageDetail } from '../../protocol/index.js';
 import { hiddenCsrf } from './layout.js';
