@@ -288,9 +288,14 @@ test('without signing in, /search sends to the login page', async () => {
   assert.match(String(res.headers.location), /^\/login/);
 });
 
-/** Posts an organising form as a browser would: the page's token, then the given fields. */
+/** Posts the results' organising form as a browser would: the page's token, then `fields`. */
 async function postOrganise(page: string, fields: [string, string][]) {
-  const form = new URLSearchParams([['_csrf', csrfToken((await get(page)).body)], ...fields]);
+  const form = new URLSearchParams([
+    ['_csrf', csrfToken((await get(page)).body)],
+    ['selection', 'messages'],
+
+    ...fields,
+  ]);
   return app.inject({
     method: 'POST',
     url: '/organise',
@@ -336,7 +341,6 @@ test('results of all folders are one organising form; each box names its message
 test('ticked results act folder by folder; the notice comes back on the results', async () => {
   organiseCalls.length = 0;
   const flag = await postOrganise(allSearch, [
-    ['selection', 'messages'],
     ['next', allSearch],
     ['message', '100 INBOX'],
     ['message', '101 Work/Projects'],
@@ -347,7 +351,6 @@ test('ticked results act folder by folder; the notice comes back on the results'
   assert.equal(flag.statusCode, 303);
   assert.equal(flag.headers.location, `${allSearch}&done=flag&n=3`);
   const move = await postOrganise(allSearch, [
-    ['selection', 'messages'],
     ['next', allSearch],
     ['message', '101 Work/Projects'],
     ['message', '100 INBOX'],
@@ -357,7 +360,6 @@ test('ticked results act folder by folder; the notice comes back on the results'
   // What is in the destination already stays; one folder moved, so Undo is offered.
   assert.equal(move.headers.location, `${allSearch}&done=moved&n=1&to=Work%2FProjects&undo=1`);
   const junk = await postOrganise(allSearch, [
-    ['selection', 'messages'],
     ['message', '101 Work/Projects'],
     ['message', '100 INBOX'],
     ['action', 'junk'],
@@ -381,7 +383,6 @@ test('ticked results act folder by folder; the notice comes back on the results'
 test('deleting results: what can go to Trash goes, the rest asks for confirmation', async () => {
   organiseCalls.length = 0;
   const res = await postOrganise(allSearch, [
-    ['selection', 'messages'],
     ['next', allSearch],
     ['message', '101 Work/Projects'],
     ['message', '100 INBOX'],
@@ -405,15 +406,11 @@ test('deleting results: what can go to Trash goes, the rest asks for confirmatio
 
 test('a result selection is validated like any other', async () => {
   organiseCalls.length = 0;
-  const none = await postOrganise(allSearch, [
-    ['selection', 'messages'],
-    ['action', 'read'],
-  ]);
+  const none = await postOrganise(allSearch, [['action', 'read']]);
   assert.equal(none.statusCode, 400);
   assert.match(none.body, /<h1>No message selected<\/h1>/);
   for (const value of ['100', 'INBOX 100', '0 INBOX', '100 ', ' 100 INBOX', '01 INBOX']) {
     const res = await postOrganise(allSearch, [
-      ['selection', 'messages'],
       ['message', value],
       ['action', 'read'],
     ]);
@@ -423,11 +420,7 @@ test('a result selection is validated like any other', async () => {
     'message',
     `${i + 1} ${i % 2 === 0 ? 'INBOX' : 'Work'}`,
   ]);
-  const tooMany = await postOrganise(allSearch, [
-    ['selection', 'messages'],
-    ...many,
-    ['action', 'read'],
-  ]);
+  const tooMany = await postOrganise(allSearch, [...many, ['action', 'read']]);
   assert.equal(tooMany.statusCode, 400);
   assert.match(tooMany.body, /<h1>Too many messages selected<\/h1>/);
   assert.deepEqual(organiseCalls, []);
