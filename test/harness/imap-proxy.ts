@@ -32,6 +32,8 @@ export interface ImapProxy {
   dropAll(): void;
   /** Closes the next `count` client connections as soon as they are accepted (fault injection). */
   refuseNext(count: number): void;
+  /** While on, closes every client connection as soon as it is accepted (the server is down). */
+  refuseAll(isOn: boolean): void;
   /** Client connections open now (a LOGOUT or close ends one). */
   openConnections(): number;
   close(): Promise<void>;
@@ -96,6 +98,7 @@ export async function startImapProxy(target: { host: string; port: number }): Pr
   let lines: string[] = [];
   let stalledUntil = 0;
   let refusalsLeft = 0;
+  let isRefusingAll = false;
   const sockets = new Set<Socket>();
   const clients = new Set<Socket>();
 
@@ -156,8 +159,8 @@ export async function startImapProxy(target: { host: string; port: number }): Pr
 
   const handle = (client: Socket): void => {
     counts.connections += 1;
-    if (refusalsLeft > 0) {
-      refusalsLeft -= 1;
+    if (isRefusingAll || refusalsLeft > 0) {
+      if (!isRefusingAll) refusalsLeft -= 1;
       client.destroy();
       return;
     }
@@ -258,6 +261,9 @@ export async function startImapProxy(target: { host: string; port: number }): Pr
     },
     refuseNext: (n) => {
       refusalsLeft += n;
+    },
+    refuseAll: (isOn) => {
+      isRefusingAll = isOn;
     },
     openConnections: () => clients.size,
     close: () =>

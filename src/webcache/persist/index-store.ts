@@ -9,6 +9,7 @@ import { openDatabase, type Db, type Migrations, type Statement } from '../../st
 import { FolderIndex } from '../index/folder-index.js';
 import type { SnippetBackend } from '../index/snippet-backend.js';
 import { decodeIndexBlob, encodeIndexBlob } from './index-blob.js';
+import { PendingSeenStore, pendingSeenTableStep, type PendingSeen } from './pending-seen-store.js';
 import { SnippetStore, snippetTableStep } from './snippet-store.js';
 
 /** Fast compression: indexes are saved often and are mostly text. */
@@ -43,11 +44,13 @@ export const webcacheMigrations: Migrations = {
     snippetTableStep,
     // The serialised size before compression; 0 for rows saved before it was recorded.
     'ALTER TABLE webcache_folder_index ADD COLUMN raw_bytes INTEGER NOT NULL DEFAULT 0',
+    pendingSeenTableStep,
   ],
 };
 
 export class IndexStore {
   private readonly snippets: SnippetStore;
+  private readonly pendingSeen: PendingSeenStore;
   private readonly selectBlob: Statement;
   private readonly hasBlob: Statement;
   private readonly upsertBlob: Statement;
@@ -57,6 +60,7 @@ export class IndexStore {
     private readonly logger: Logger,
   ) {
     this.snippets = new SnippetStore(db);
+    this.pendingSeen = new PendingSeenStore(db);
     this.selectBlob = db.prepare(
       'SELECT blob, raw_bytes AS rawBytes FROM webcache_folder_index WHERE account = ? AND folder = ?',
     );
@@ -76,6 +80,11 @@ export class IndexStore {
   /** One account's previews, kept in this database rather than in each folder index. */
   snippetsFor(account: string): SnippetBackend {
     return this.snippets.forAccount(account);
+  }
+
+  /** One account's read marks not yet stored on the server (see pending-seen-store.ts). */
+  pendingSeenFor(account: string): PendingSeen {
+    return this.pendingSeen.forAccount(account);
   }
 
   static open(dataDir: string, logger: Logger): IndexStore {

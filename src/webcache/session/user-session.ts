@@ -9,6 +9,7 @@ import type { DomainConfig } from '../../config/index.js';
 import type { FolderInfo } from '../../protocol/index.js';
 import type { FolderIndex } from '../index/folder-index.js';
 import type { IndexStore } from '../persist/index-store.js';
+import { noPendingSeen, type PendingSeen } from '../persist/pending-seen-store.js';
 import { SaveSchedule } from '../persist/save-schedule.js';
 import { MemorySnippets, type SnippetBackend } from '../index/snippet-backend.js';
 import { coldFirstPage, type ColdPreview } from '../sync/cold-preview.js';
@@ -77,8 +78,10 @@ export class UserSession {
   readonly account: string;
   readonly logger: Logger;
   readonly folders = new Map<string, FolderCache>();
+  /** Opened messages' \Seen not yet on the server, kept on disk (see persist/pending-seen-store). */
+  readonly pendingSeen: PendingSeen;
   /** Opened messages' \Seen, stored on the server in batches (see sync/seen-writer.ts). */
-  readonly seen = new SeenWriter(this);
+  readonly seen: SeenWriter;
   lastUsedMs = Date.now();
   private readonly password: string;
   private readonly onImapCommand: ((kind: string) => void) | undefined;
@@ -110,6 +113,8 @@ export class UserSession {
     this.logger = input.logger.child({ account: this.account });
     this.store = input.store;
     this.snippets = input.store?.snippetsFor(this.account) ?? new MemorySnippets();
+    this.pendingSeen = input.store?.pendingSeenFor(this.account) ?? noPendingSeen;
+    this.seen = new SeenWriter(this);
     this.live = new LiveSync(this);
     this.saves = new SaveSchedule(
       () => this.saveDirty(),
@@ -131,6 +136,8 @@ export class UserSession {
       await session.close();
       throw err;
     }
+    // Queued before any request of the new session, so its first pages show them read.
+    session.seen.storePendingFromDisk();
     return session;
   }
 

@@ -1,11 +1,14 @@
 // Owns writing the reader's \Seen to the server behind the index: opened messages are marked in
-// the index at once and stored in one UID STORE when the session pauses. Must not decide flags.
+// the index at once and stored in one UID STORE when the session pauses; until then they are
+// also kept on disk, and a webcache that died before storing them stores them at the account's
+// next sign-in. Must not decide flags.
 //
 // Why batch: on maildir every \Seen renames a file, and Dovecot's next full sync (IDLE start, or
 // any command after 5 s) rereads the whole cur/ directory: ~6 ms of its CPU per STORE on a
 // 10,000-message folder, whether the STORE carries one UID or many (measured). Storing when the
 // session pauses puts the STORE just before the IDLE whose sync pays for it, once per burst.
 import type { ImapFlow } from 'imapflow';
+import { AlphaMailError } from '../../base/index.js';
 import { flagBits } from '../index/folder-index.js';
 import type { UserSession } from '../session/user-session.js';
 import { uidSet } from '../imap/uid-set.js';
@@ -24,6 +27,8 @@ export const seenMaxDelayMs = 5_000;
 
 interface Pending {
   folder: string;
+  /** Of the folder when the batch began; null when its index was not known. */
+  uidValidity: number | null;
   uids: Set<number>;
   since: number;
   timer: NodeJS.Timeout | null;
@@ -42,7 +47,18 @@ function stillSeen(cache: FolderCache | undefined, uids: Iterable<number>): numb
 
 async function storeSeen(client: ImapFlow, uids: readonly number[]): Promise<void> {
   if (uids.length === 0) return;
-  await client.messageFlagsAdd(uidSet(uids), ['\\Seen'], { uid: true, silent: true });
+  // imapflow answers a refused or failed STORE (a dropped connection too) with false, not an
+  // error: taken for done, the marks would be dropped from disk while the server lacks them.
+  const isStored = await client.messageFlagsAdd(uidSet(uids), ['\\Seen'], {
+    uid: true,
+    silent: true,
+  });
+  if (!isStored) throw new AlphaMailError('AM_IMAP_ERROR', 'STORE \\Seen was not done');
+}
+
+/** Whether `err` says the folder is gone (its kept marks can never be stored). */
+function isFolderGone(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'AM_FOLDER_NOT_FOUND';
 }
 
 /** One session's opened-but-not-yet-stored messages (one folder at a time). */
@@ -54,7 +70,8 @@ export class SeenWriter {
   /**
    * Marks `uid` of `folder` as read on the server soon; the caller has already set \Seen in the
    * index, so pages and counts show it read at once. Whatever would read or copy the server's
-   * flags first stores it (storeNow); a crash inside the window leaves it unread.
+   * flags first stores it (storeNow). It is kept on disk until stored, so a crash inside the
+   * window stores it at the next sign-in (storePendingFromDisk).
    */
   soon(folder: string, uid: number): void {
     let pending = this.pending;
@@ -63,10 +80,15 @@ export class SeenWriter {
       pending = null;
     }
     if (pending === null) {
-      pending = { folder, uids: new Set(), since: Date.now(), timer: null };
+      const uidValidity = this.session.folders.get(folder)?.index.state.uidValidity ?? null;
+      pending = { folder, uidValidity, uids: new Set(), since: Date.now(), timer: null };
       this.pending = pending;
     }
     pending.uids.add(uid);
+    // On disk too, until stored: a webcache that dies before then stores it at the next sign-in.
+    if (pending.uidValidity !== null) {
+      this.session.pendingSeen.add(folder, pending.uidValidity, uid);
+    }
     if (pending.timer === null) this.arm(pending);
   }
 
@@ -86,6 +108,45 @@ export class SeenWriter {
     }
     this.forget(pending);
     await storeSeen(client, stillSeen(this.session.folders.get(pending.folder), pending.uids));
+    this.stored(pending);
+  }
+
+  /**
+   * Stores the marks a previous run of the webcache kept on disk but never stored (it died
+   * inside the window), one folder at a time; queued at sign-in before the user's first request.
+   * A folder whose UIDVALIDITY changed or that is gone has nothing left to mark.
+   */
+  storePendingFromDisk(): void {
+    const session = this.session;
+    for (const group of session.pendingSeen.all()) {
+      const done = (): void =>
+        session.pendingSeen.remove(group.folder, group.uidValidity, group.uids);
+      const work = async (client: ImapFlow, cache: FolderCache): Promise<{ value: undefined }> => {
+        const index = cache.index;
+        if (index.state.uidValidity === group.uidValidity) {
+          const present = group.uids.filter((uid) => index.slotOf(uid) >= 0);
+          await storeSeen(client, present);
+          let changed = false;
+          for (const uid of present) {
+            changed =
+              index.setFlags(uid, index.flagsAt(index.slotOf(uid)) | flagBits.seen) || changed;
+          }
+          if (changed) session.indexChanged(group.folder);
+        }
+        done();
+        return { value: undefined };
+      };
+      session.inFolder('markSeen', group.folder, work, 'user').catch((err: unknown) => {
+        if (isFolderGone(err)) done();
+        else session.logger.warn({ err }, 'storing \\Seen kept from before a restart failed');
+      });
+    }
+  }
+
+  /** The batch is on the server: its marks need not outlive the process any more. */
+  private stored(pending: Pending): void {
+    if (pending.uidValidity === null) return;
+    this.session.pendingSeen.remove(pending.folder, pending.uidValidity, pending.uids);
   }
 
   private forget(pending: Pending): void {
@@ -101,6 +162,7 @@ export class SeenWriter {
     if (session.isClosed) return;
     const work = async (client: ImapFlow, cache: FolderCache): Promise<{ value: undefined }> => {
       await storeSeen(client, stillSeen(cache, pending.uids));
+      this.stored(pending);
       return { value: undefined };
     };
     // User priority: a request made after this (a move to Trash) finds the flag stored.
