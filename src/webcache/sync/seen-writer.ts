@@ -107,8 +107,13 @@ export class SeenWriter {
       return;
     }
     this.forget(pending);
-    await storeSeen(client, stillSeen(this.session.folders.get(pending.folder), pending.uids));
-    this.stored(pending);
+    try {
+      await storeSeen(client, stillSeen(this.session.folders.get(pending.folder), pending.uids));
+      this.stored(pending);
+    } catch (err) {
+      // Not the caller's failure (a move, a search): the marks stay on disk for the next sign-in.
+      this.session.logger.warn({ err }, 'storing \\Seen of opened messages failed');
+    }
   }
 
   /**
