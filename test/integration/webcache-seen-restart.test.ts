@@ -54,16 +54,15 @@ async function isSeenOnServer(uid: number): Promise<boolean> {
   }
 }
 
+/** The whole INBOX (40 messages) as one page, newest first. */
+function inboxPage(session: string) {
+  const query = { sort: 'date', order: 'desc', page: 1, pageSize: 40 } as const;
+  return webcache.client.call('listMessages', { session, folder: 'INBOX', ...query });
+}
+
 test('a read mark the webcache could not store is stored at the next sign-in', async () => {
   const session = await loginTestUser(webcache);
-  const page = await webcache.client.call('listMessages', {
-    session,
-    folder: 'INBOX',
-    sort: 'date',
-    order: 'desc',
-    page: 1,
-    pageSize: 40,
-  });
+  const page = await inboxPage(session);
   const unread = page.messages.find((m) => m.isUnread);
   assert.ok(unread, 'the mailbox has an unread message');
   const opened = await webcache.client.call('getMessage', {
@@ -90,14 +89,7 @@ test('a read mark the webcache could not store is stored at the next sign-in', a
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.equal(await isSeenOnServer(unread.uid), true, 'stored after the next sign-in');
-  const shown = await webcache.client.call('listMessages', {
-    session: again,
-    folder: 'INBOX',
-    sort: 'date',
-    order: 'desc',
-    page: 1,
-    pageSize: 40,
-  });
+  const shown = await inboxPage(again);
   assert.equal(shown.messages.find((m) => m.uid === unread.uid)?.isUnread, false);
 
   // Stored once: a further restart and sign-in has nothing left to store.
