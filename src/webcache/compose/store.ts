@@ -4,6 +4,7 @@
 import type { ImapFlow } from 'imapflow';
 import { AlphaMailError } from '../../base/index.js';
 import type { FolderInfo, SpecialUse } from '../../protocol/index.js';
+import { storeFlags } from '../imap/store-flags.js';
 import { flagBits } from '../index/folder-index.js';
 import { fetchNewMessages } from '../sync/folder-sync.js';
 import type { UserSession } from '../session/user-session.js';
@@ -86,8 +87,12 @@ export async function removeStored(
       isAlone = Array.isArray(flagged) && flagged.every((u) => u === uid);
     }
     // imapflow's delete is STORE +FLAGS (\Deleted) then UID EXPUNGE (UIDPLUS) or EXPUNGE.
-    if (isAlone) await client.messageDelete(String(uid), { uid: true });
-    else await client.messageFlagsAdd(String(uid), ['\\Deleted'], { uid: true });
+    if (isAlone) {
+      // imapflow answers a failed delete with false too (see imap/store-flags.ts).
+      if (!(await client.messageDelete(String(uid), { uid: true }))) {
+        throw new AlphaMailError('AM_IMAP_ERROR', 'the replaced draft was not deleted');
+      }
+    } else await storeFlags(client, String(uid), ['\\Deleted'], 'add');
     if (isAlone && cache.index.removeUids([uid]) > 0) session.indexChanged(folder);
     return { value: undefined };
   });
@@ -100,7 +105,7 @@ export async function flagAnswered(
 ): Promise<void> {
   await session.inFolder('flagAnswered', target.folder, async (client, cache) => {
     const flag = target.kind === 'answered' ? '\\Answered' : '$Forwarded';
-    await client.messageFlagsAdd(String(target.uid), [flag], { uid: true });
+    await storeFlags(client, String(target.uid), [flag], 'add');
     const slot = cache.index.slotOf(target.uid);
     if (slot >= 0 && target.kind === 'answered') {
       // The index keeps \Answered as a flag bit; $Forwarded is not shown in the index.

@@ -4,6 +4,7 @@
 import type { CopyResponseObject, ImapFlow } from 'imapflow';
 import { AlphaMailError } from '../../base/index.js';
 import type { FlagChange, SpecialUse } from '../../protocol/index.js';
+import { storeFlags } from '../imap/store-flags.js';
 import { uidSet } from '../imap/uid-set.js';
 import { flagBits, type IndexEntry } from '../index/folder-index.js';
 import type { UserSession } from '../session/user-session.js';
@@ -147,12 +148,7 @@ export function setFlags(
     ];
     for (const [flag, bit, change] of changes) {
       if (change === null) continue;
-      const options = { uid: true, silent: true };
-      const isDone =
-        change === 'add'
-          ? await client.messageFlagsAdd(set, [flag], options)
-          : await client.messageFlagsRemove(set, [flag], options);
-      if (!isDone) throw failed('STORE');
+      await storeFlags(client, set, [flag], change);
       for (const uid of uids) {
         const before = cache.index.flagsAt(cache.index.slotOf(uid));
         cache.index.setFlags(uid, change === 'add' ? before | bit : before & ~bit);

@@ -2,8 +2,9 @@
 // from its folder and from Sent, the newest few with their text. Sent is synced first (one SELECT)
 // and its texts read while selected; then the folder. Must not read more than maxTextMessages
 // texts nor fetch attachments.
-import { AlphaMailError } from '../../base/index.js';
+import { AlphaMailError, type Logger } from '../../base/index.js';
 import type { ConversationMessage, Params, Result } from '../../protocol/index.js';
+import { storeFlags } from '../imap/store-flags.js';
 import { uidSet } from '../imap/uid-set.js';
 import { flagBits } from '../index/folder-index.js';
 import {
@@ -73,7 +74,7 @@ export function getConversation(ctx: RpcContext) {
           texts.set(uid, await readText(client, cache, uid));
         }
       }
-      if (params.markRead) await markShownRead(client, cache, members, shown);
+      if (params.markRead) await markShownRead(client, cache, members, shown, session.logger);
       if (params.markRead) session.indexChanged(params.folder);
       const messages: ConversationMessage[] = members.map((m) => {
         const summary = summaryAt(m.index, m.slot);
@@ -98,18 +99,27 @@ export function getConversation(ctx: RpcContext) {
   };
 }
 
-/** UID STORE +FLAGS.SILENT (\Seen) on the shown unread messages of the folder. */
+/**
+ * UID STORE +FLAGS.SILENT (\Seen) on the shown unread messages of the folder. The conversation
+ * is shown all the same when the server does not take it; the index then keeps them unread.
+ */
 async function markShownRead(
   client: Parameters<typeof readText>[0],
   cache: FolderCache,
   members: ReturnType<typeof conversationOf>['members'],
   shown: ReturnType<typeof conversationOf>['shown'],
+  logger: Logger,
 ): Promise<void> {
   const unread = members
     .filter((m) => !m.inSent && shown.has(m) && (m.index.flagsAt(m.slot) & flagBits.seen) === 0)
     .map((m) => m.index.uidAt(m.slot));
   if (unread.length === 0) return;
-  await client.messageFlagsAdd(uidSet(unread), ['\\Seen'], { uid: true, silent: true });
+  try {
+    await storeFlags(client, uidSet(unread), ['\\Seen'], 'add');
+  } catch (err) {
+    logger.warn({ err }, 'marking a conversation read failed');
+    return;
+  }
   for (const uid of unread) {
     const slot = cache.index.slotOf(uid);
     if (slot >= 0) cache.index.setFlags(uid, cache.index.flagsAt(slot) | flagBits.seen);

@@ -4,6 +4,7 @@
 import type { Params, Result } from '../../protocol/index.js';
 import { flagBitsOf } from '../imap/index-fetch.js';
 import { loadMessage } from '../imap/message-view.js';
+import { storeFlags } from '../imap/store-flags.js';
 import { flagBits } from '../index/folder-index.js';
 import type { RpcContext } from './context.js';
 
@@ -30,8 +31,11 @@ export function getMessage(ctx: RpcContext) {
       }
       if (marking && slot >= 0) session.seen.soon(params.folder, params.uid);
       else if (marking) {
-        // Not in the index (expunged meanwhile, or not yet fetched): stored now, unbatched.
-        await client.messageFlagsAdd(String(params.uid), ['\\Seen'], { uid: true, silent: true });
+        // Not in the index (expunged meanwhile, or not yet fetched): stored now, unbatched; the
+        // message is shown all the same when the server does not take it.
+        await storeFlags(client, String(params.uid), ['\\Seen'], 'add').catch((err: unknown) =>
+          session.logger.warn({ err }, 'marking a message read failed'),
+        );
       }
       const { prevUid, nextUid } = cache.sort.neighbours(params.sort, params.order, params.uid);
       const h = loaded.headers;

@@ -8,9 +8,9 @@
 // 10,000-message folder, whether the STORE carries one UID or many (measured). Storing when the
 // session pauses puts the STORE just before the IDLE whose sync pays for it, once per burst.
 import type { ImapFlow } from 'imapflow';
-import { AlphaMailError } from '../../base/index.js';
 import { flagBits } from '../index/folder-index.js';
 import type { UserSession } from '../session/user-session.js';
+import { storeFlags } from '../imap/store-flags.js';
 import { uidSet } from '../imap/uid-set.js';
 import type { FolderCache } from './folder-cache.js';
 
@@ -45,15 +45,10 @@ function stillSeen(cache: FolderCache | undefined, uids: Iterable<number>): numb
   return out.sort((a, b) => a - b);
 }
 
+/** Rejects when the server did not take it: the marks then stay on disk (see storeFlags). */
 async function storeSeen(client: ImapFlow, uids: readonly number[]): Promise<void> {
   if (uids.length === 0) return;
-  // imapflow answers a refused or failed STORE (a dropped connection too) with false, not an
-  // error: taken for done, the marks would be dropped from disk while the server lacks them.
-  const isStored = await client.messageFlagsAdd(uidSet(uids), ['\\Seen'], {
-    uid: true,
-    silent: true,
-  });
-  if (!isStored) throw new AlphaMailError('AM_IMAP_ERROR', 'STORE \\Seen was not done');
+  await storeFlags(client, uidSet(uids), ['\\Seen'], 'add');
 }
 
 /** Whether `err` says the folder is gone (its kept marks can never be stored). */
