@@ -1,5 +1,6 @@
 // Owns the tests' independent expectations about seeded mail: which UID holds which generated
-// message (matched by Message-ID through a plain IMAP client) and the index order the issue asks.
+// message (matched by Message-ID through a plain IMAP client), a message's flags on the server,
+// and the index order the issue asks.
 import assert from 'node:assert/strict';
 import { ImapFlow } from 'imapflow';
 import type { SortField, SortOrder } from '../../src/protocol/index.js';
@@ -32,6 +33,27 @@ export async function manifestByUid(
     await client.logout();
   }
   return out;
+}
+
+/** The flags of `folder`'s message `uid` on the server, asked by a separate plain IMAP client. */
+export async function serverFlags(
+  dovecot: TestDovecot,
+  folder: string,
+  uid: number,
+): Promise<Set<string>> {
+  const client = new ImapFlow(dovecot.imapOptions());
+  await client.connect();
+  try {
+    const lock = await client.getMailboxLock(folder);
+    try {
+      const m = await client.fetchOne(String(uid), { flags: true }, { uid: true });
+      return m === false ? new Set() : (m.flags ?? new Set());
+    } finally {
+      lock.release();
+    }
+  } finally {
+    await client.logout();
+  }
 }
 
 const collator = new Intl.Collator('en', { sensitivity: 'accent' });

@@ -7,6 +7,7 @@ import { isAlphaMailError } from '../../src/base/index.js';
 import { generateMailbox } from '../../src/ops/index.js';
 import { storeFlags } from '../../src/webcache/imap/store-flags.js';
 import { startTestDovecot, type TestDovecot } from '../harness/dovecot.js';
+import { serverFlags } from '../harness/expectations.js';
 
 let dovecot: TestDovecot;
 
@@ -24,21 +25,7 @@ after(async () => {
   await dovecot?.stop();
 });
 
-async function flagsOf(uid: number): Promise<Set<string>> {
-  const client = new ImapFlow(dovecot.imapOptions());
-  await client.connect();
-  try {
-    const lock = await client.getMailboxLock('INBOX');
-    try {
-      const m = await client.fetchOne(String(uid), { flags: true }, { uid: true });
-      return m === false ? new Set() : (m.flags ?? new Set());
-    } finally {
-      lock.release();
-    }
-  } finally {
-    await client.logout();
-  }
-}
+const flagsOf = (uid: number): Promise<Set<string>> => serverFlags(dovecot, 'INBOX', uid);
 
 test('storeFlags adds and removes flags; a STORE that is not done rejects', async () => {
   const client = new ImapFlow(dovecot.imapOptions());

@@ -4,9 +4,9 @@
 // the next sign-in the mark reaches the server and the index shows the message read.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ImapFlow } from 'imapflow';
 import { generateMailbox } from '../../src/ops/index.js';
 import { startTestDovecot, type TestDovecot } from '../harness/dovecot.js';
+import { serverFlags } from '../harness/expectations.js';
 import { startImapProxy, type ImapProxy } from '../harness/imap-proxy.js';
 import {
   loginTestUser,
@@ -39,19 +39,7 @@ after(async () => {
 
 /** Whether INBOX `uid` has \Seen on the server, asked directly (not through the proxy). */
 async function isSeenOnServer(uid: number): Promise<boolean> {
-  const client = new ImapFlow(dovecot.imapOptions());
-  await client.connect();
-  try {
-    const lock = await client.getMailboxLock('INBOX');
-    try {
-      const m = await client.fetchOne(String(uid), { flags: true }, { uid: true });
-      return m !== false && m.flags?.has('\\Seen') === true;
-    } finally {
-      lock.release();
-    }
-  } finally {
-    await client.logout();
-  }
+  return (await serverFlags(dovecot, 'INBOX', uid)).has('\\Seen');
 }
 
 /** The whole INBOX (40 messages) as one page, newest first. */
