@@ -18,7 +18,7 @@ import {
   type DoneKind,
   type OrganiseAction,
 } from '../views/organise-views.js';
-import { folderUrl, inboxUrl, safeReturnPath } from '../views/urls.js';
+import { folderUrl, inboxUrl, safeReturnPath, withoutNotice } from '../views/urls.js';
 import { folderNav, loadFolders } from './common.js';
 
 /** The protocol's limit on a folder path's length. */
@@ -62,11 +62,16 @@ export function selectedUids(value: unknown, conversations?: unknown): number[] 
       return split ? v.split(' ').map(uidOf) : [uidOf(v)];
     });
   const unique = [...new Set([...fields(value, false), ...fields(conversations, true)])];
-  if (unique.length === 0) throw new AlphaMailError('AM_NO_SELECTION', 'no uid in form');
-  if (unique.length > maxOrganiseUids) {
-    throw new AlphaMailError('AM_TOO_MANY_SELECTED', `${unique.length} uids in form`);
-  }
+  checkSelectionSize(unique.length);
   return unique;
+}
+
+/** None ticked is AM_NO_SELECTION; more than one request may touch AM_TOO_MANY_SELECTED. */
+function checkSelectionSize(count: number): void {
+  if (count === 0) throw new AlphaMailError('AM_NO_SELECTION', 'nothing ticked in form');
+  if (count > maxOrganiseUids) {
+    throw new AlphaMailError('AM_TOO_MANY_SELECTED', `${count} messages ticked in form`);
+  }
 }
 
 function isAction(value: unknown): value is OrganiseAction {
@@ -78,8 +83,7 @@ export function withDone(
   next: string,
   done: { kind: DoneKind; count: number; to?: string | null; undo?: boolean },
 ): string {
-  const url = new URL(next, 'http://same.invalid');
-  for (const key of ['done', 'n', 'to', 'undo', 'saved']) url.searchParams.delete(key);
+  const url = withoutNotice(next);
   url.searchParams.set('done', done.kind);
   url.searchParams.set('n', String(done.count));
   if (done.to) url.searchParams.set('to', done.to);
@@ -100,8 +104,7 @@ export async function noticeFromQuery(
   const count = typeof q.n === 'string' && /^\d{1,6}$/.test(q.n) ? Number(q.n) : 0;
   const to = typeof q.to === 'string' && q.to.length <= maxFolderChars ? q.to : null;
   const list = folders ?? (await loadFolders(deps, who));
-  const url = new URL(request.url, 'http://same.invalid');
-  for (const key of ['done', 'n', 'to', 'undo']) url.searchParams.delete(key);
+  const url = withoutNotice(request.url);
   return doneNotice({
     text: doneText(kind as DoneKind, count, to, list),
     isUndoable: q.undo === '1',
@@ -109,6 +112,12 @@ export async function noticeFromQuery(
     next: url.pathname + url.search,
   });
 }
+
+/** Headings of the problem page for the codes that have their own. */
+const problemTitles: Partial<Record<string, string>> = {
+  AM_NO_SELECTION: 'No message selected',
+  AM_TOO_MANY_SELECTED: 'Too many messages selected',
+};
 
 async function sendProblem(
   deps: WebDeps,
@@ -119,11 +128,7 @@ async function sendProblem(
   back: string,
 ): Promise<FastifyReply> {
   const folders = await loadFolders(deps, who);
-  const titles: Partial<Record<string, string>> = {
-    AM_NO_SELECTION: 'No message selected',
-    AM_TOO_MANY_SELECTED: 'Too many messages selected',
-  };
-  const title = titles[err.code] ?? 'That did not work';
+  const title = problemTitles[err.code] ?? 'That did not work';
   const main = html`<h1>${title}</h1>
     ${errorSummary(errorCatalogue[err.code].userMessage)}
     <p><a href="${back}">Go back</a></p>`;
@@ -170,20 +175,13 @@ interface FolderSelection {
  */
 export function selectedMessages(value: unknown): FolderSelection[] {
   const byFolder = new Map<string, Set<number>>();
-  let total = 0;
   for (const v of listOf(value)) {
     const parts = typeof v === 'string' ? /^(\d+) (.+)$/s.exec(v) : null;
     if (parts === null) throw new AlphaMailError('AM_BAD_REQUEST', 'bad message in form');
-    const uid = uidOf(parts[1] ?? '');
     const folder = folderField(parts[2]);
-    const uids = byFolder.get(folder) ?? new Set<number>();
-    if (!uids.has(uid)) total++;
-    byFolder.set(folder, uids.add(uid));
+    byFolder.set(folder, (byFolder.get(folder) ?? new Set<number>()).add(uidOf(parts[1] ?? '')));
   }
-  if (total === 0) throw new AlphaMailError('AM_NO_SELECTION', 'no message in form');
-  if (total > maxOrganiseUids) {
-    throw new AlphaMailError('AM_TOO_MANY_SELECTED', `${total} messages in form`);
-  }
+  checkSelectionSize([...byFolder.values()].reduce((n, uids) => n + uids.size, 0));
   return [...byFolder].map(([folder, uids]) => ({ folder, uids: [...uids] }));
 }
 

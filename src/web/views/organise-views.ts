@@ -5,6 +5,7 @@
 import { html, type Html } from '../../base/index.js';
 import type { FolderInfo, MessageDetail } from '../../protocol/index.js';
 import { hiddenCsrf } from './layout.js';
+import { withoutNotice } from './urls.js';
 
 /** The actions of the toolbar, as the `action` field carries them. */
 export const organiseActions = [
@@ -219,9 +220,8 @@ interface ToolbarInput {
 /** Links, so they work without script: the page comes back with every box ticked, or none. */
 function selectLinks(selfUrl: string, selectAll: boolean): Html {
   const selectUrl = (all: boolean): string => {
-    const url = new URL(selfUrl, 'http://same.invalid');
     // The links re-show this page, not the notice of what was done before it.
-    for (const key of ['done', 'n', 'to', 'undo', 'saved', 'sent']) url.searchParams.delete(key);
+    const url = withoutNotice(selfUrl);
     if (all) url.searchParams.set('select', 'all');
     return url.pathname + url.search;
   };

@@ -70,6 +70,16 @@ export function partUrl(folder: string, uid: number, part: string, inline = fals
 /** The inbox's IMAP name is INBOX on every server (RFC 3501 §5.1), whatever the prefix. */
 export const inboxUrl = folderUrl('INBOX');
 
+/** Query keys that carry the notice of what was just done (organise, page size, send). */
+const noticeKeys = ['done', 'n', 'to', 'undo', 'saved', 'sent'] as const;
+
+/** A same-site path parsed, without the notice of what was done before it. */
+export function withoutNotice(path: string): URL {
+  const url = new URL(path, 'http://same.invalid');
+  for (const key of noticeKeys) url.searchParams.delete(key);
+  return url;
+}
+
 /**
  * A return-to target is followed only when it is a path on this site: it starts with one "/",
  * not "//" or "/\" (which browsers read as another host), and has no control characters.
