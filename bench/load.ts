@@ -71,6 +71,17 @@ export class LatencyRecorder {
   }
 }
 
+/** What runUserLoop reads the time from and waits on. */
+export interface LoopClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const realClock: LoopClock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
 /**
  * Runs every user's loop of steps until `durationMs` has passed; a step never starts after it.
  * Without `thinkMs` the users click again the moment an answer arrives (a closed loop: a
@@ -78,15 +89,16 @@ export class LatencyRecorder {
  * `thinkMs(user)` before every step, as a person reads a page before the next click: the offered
  * load is then about users / (mean think time + mean latency). Returns the wall time in ms, at
  * least `durationMs` (users that stop early because their next think would end past the
- * deadline were still "present" until it). `now` is the clock (milliseconds; performance.now
- * unless a test drives the loop with its own).
+ * deadline were still "present" until it). `clock` tells the time in ms and waits (by default
+ * performance.now and setTimeout; a test drives the loop with its own).
  */
 export async function runUserLoop<U>(
   users: readonly U[],
-  timing: { durationMs: number; thinkMs?: (user: U) => number; now?: () => number },
+  timing: { durationMs: number; thinkMs?: (user: U) => number; clock?: LoopClock },
   step: (user: U, iteration: number) => Promise<void>,
 ): Promise<number> {
-  const { durationMs, thinkMs, now = () => performance.now() } = timing;
+  const { durationMs, thinkMs, clock = realClock } = timing;
+  const now = (): number => clock.now();
   const started = now();
   const deadline = started + durationMs;
   await Promise.all(
@@ -95,7 +107,7 @@ export async function runUserLoop<U>(
         if (thinkMs !== undefined) {
           const wait = thinkMs(user);
           if (now() + wait >= deadline) return;
-          await new Promise((r) => setTimeout(r, wait));
+          await clock.sleep(wait);
         }
         // A timer may fire late on a busy machine: still no step after the deadline.
         if (now() >= deadline) return;
